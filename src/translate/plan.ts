@@ -1,0 +1,37 @@
+/**
+ * A plan is the ordered list of outbound calls that carries one source document (a Paperless
+ * Parts order, a CableBuilder design) into Cetec. Translation produces it as pure data; `preview`
+ * prints it; the engine executes it step by step, checkpointing after each step.
+ *
+ * Step semantics the engine relies on:
+ * - `partrevisiondefinition` replaces the BOM and routing of `body.prcpart`: repeating it is safe.
+ * - `importjson` creates a quote and sales order: never repeated while its first outcome is unknown.
+ *
+ * Plans hold no secrets: the client adds the Cetec token when it sends.
+ */
+import type { CetecBomNode, CetecImportOrder } from '../systems/cetec/schemas.ts';
+
+export type PartRevisionDefinitionStep = { kind: 'partrevisiondefinition'; body: CetecBomNode };
+export type ImportJsonStep = { kind: 'importjson'; body: CetecImportOrder[] };
+export type PlanStep = PartRevisionDefinitionStep | ImportJsonStep;
+
+export type PlanWarning = {
+  /** Stable code, e.g. `material.fallback`, `operation.unmapped`. */
+  code: string;
+  /** Readable sentence naming the order, item and component. */
+  message: string;
+};
+
+export type Plan = {
+  steps: PlanStep[];
+  warnings: PlanWarning[];
+};
+
+/** Upper-cased top-level part numbers a plan defines: the engine serialises plans sharing one. */
+export function topLevelParts(plan: Plan): string[] {
+  const parts = new Set<string>();
+  for (const step of plan.steps) {
+    if (step.kind === 'partrevisiondefinition') parts.add(step.body.prcpart.toUpperCase());
+  }
+  return [...parts].sort();
+}
