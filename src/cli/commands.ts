@@ -1,6 +1,9 @@
-/** Every command module, in the order `shopwire --help` lists them. */
+/** Every command module, in the order `shopwire --help` lists them. One import and one entry each. */
 import type { Command } from 'commander';
+import { register as doctor } from './doctor.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  doctor,
+];

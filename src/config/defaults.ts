@@ -1,0 +1,38 @@
+/**
+ * Every default of the config file in one literal. `schema.ts` applies them; `docs/configuration.md`
+ * lists them. Tenant-specific values (Cetec location, internal ids, mapping tables) live in the
+ * translation options (src/translate/order-to-cetec/options.ts), whose defaults are the seed's
+ * example shop.
+ */
+export const CONFIG_DEFAULTS = {
+  paperless: {
+    baseUrl: 'https://api.paperlessparts.com',
+    tokenEnv: 'PAPERLESS_TOKEN',
+    timeoutMs: 30_000,
+    ratePerMinute: 90,
+  },
+  cetec: {
+    tokenEnv: 'CETEC_TOKEN',
+    importSourceName: 'PAPERLESS',
+    timeoutMs: 60_000,
+    concurrency: 4,
+    ratePerSecond: 10,
+    /** What the tenant does when an import reuses an external_key; `unknown` until tested. */
+    duplicateExternalKey: 'unknown',
+    /** Whether GET /api/order?external_key= works on the tenant (cetec.md 6.2: not evidenced). */
+    orderLookup: false,
+  },
+  schedule: {
+    everyMinutes: 5,
+    heartbeatMinutes: 3,
+    /** First run: export orders numbered above this one (0 = every order the account has). */
+    startAfterOrder: 0,
+  },
+  retry: {
+    maxAttempts: 8,
+    baseDelayMs: 30_000,
+    maxDelayMs: 30 * 60_000,
+  },
+  store: { sqlite: './data/shopwire.db' },
+  server: { host: '127.0.0.1', port: 8080 },
+} as const;

@@ -1,0 +1,104 @@
+/**
+ * The config file's shape (zod). Objects are strict, so a misspelt key is an error rather than a
+ * silently ignored setting. Secrets never appear in the file: settings ending in `Env` name an
+ * environment variable (or an entry of the secrets file) that holds the value.
+ */
+import { z } from 'zod';
+import { orderTranslationOptionsSchema } from '../translate/order-to-cetec/options.ts';
+import { CONFIG_DEFAULTS as D } from './defaults.ts';
+
+const secretName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable or secrets-file entry, not the secret itself');
+
+const httpUrl = z
+  .string()
+  .url('must be an absolute http(s) URL')
+  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const positiveInt = z.number().int().positive();
+
+export const DUPLICATE_KEY_BEHAVIOURS = ['unknown', 'reject', 'return-existing', 'allow'] as const;
+
+export const paperlessSettingsSchema = z.strictObject({
+  baseUrl: httpUrl.default(D.paperless.baseUrl),
+  tokenEnv: secretName.default(D.paperless.tokenEnv),
+  /** Managed integration uuid: enables integration actions, events and heartbeats. */
+  integrationUuid: z.string().min(1).optional(),
+  timeoutMs: positiveInt.default(D.paperless.timeoutMs),
+  ratePerMinute: positiveInt.default(D.paperless.ratePerMinute),
+  webhook: z
+    .strictObject({
+      secretEnv: secretName,
+      toleranceSeconds: positiveInt.default(300),
+    })
+    .optional(),
+});
+
+export const cetecSettingsSchema = z.strictObject({
+  baseUrl: httpUrl,
+  tokenEnv: secretName.default(D.cetec.tokenEnv),
+  tokenPlacement: z.enum(['body', 'query']).default('body'),
+  importSourceName: z.string().min(1).default(D.cetec.importSourceName),
+  timeoutMs: positiveInt.default(D.cetec.timeoutMs),
+  concurrency: positiveInt.max(64).default(D.cetec.concurrency),
+  ratePerSecond: z.number().positive().default(D.cetec.ratePerSecond),
+  duplicateExternalKey: z.enum(DUPLICATE_KEY_BEHAVIOURS).default(D.cetec.duplicateExternalKey),
+  orderLookup: z.boolean().default(D.cetec.orderLookup),
+});
+
+export const scheduleSchema = z.strictObject({
+  everyMinutes: z.number().positive().default(D.schedule.everyMinutes),
+  heartbeatMinutes: z.number().positive().default(D.schedule.heartbeatMinutes),
+  startAfterOrder: z.number().int().min(0).default(D.schedule.startAfterOrder),
+});
+
+export const retrySchema = z.strictObject({
+  maxAttempts: positiveInt.default(D.retry.maxAttempts),
+  baseDelayMs: positiveInt.default(D.retry.baseDelayMs),
+  maxDelayMs: positiveInt.default(D.retry.maxDelayMs),
+});
+
+export const discoverySchema = z.strictObject({
+  /** Poll `orders/public/new` for orders above the cursor. */
+  newOrders: z.boolean().default(true),
+  /** Poll the managed integration for requested actions (needs paperless.integrationUuid). */
+  integrationActions: z.boolean().default(true),
+});
+
+export const profileSchema = z.strictObject({
+  extends: z.string().optional(),
+  paperless: paperlessSettingsSchema.default(() => paperlessSettingsSchema.parse({})),
+  cetec: cetecSettingsSchema,
+  schedule: scheduleSchema.default(() => scheduleSchema.parse({})),
+  discovery: discoverySchema.default(() => discoverySchema.parse({})),
+  retry: retrySchema.default(() => retrySchema.parse({})),
+  translation: orderTranslationOptionsSchema.default(() => orderTranslationOptionsSchema.parse({})),
+});
+
+export const storeSchema = z.union([
+  z.strictObject({ sqlite: z.string().min(1) }),
+  z.strictObject({ postgres: z.strictObject({ urlEnv: secretName, schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional() }) }),
+]);
+
+export const serverSchema = z.strictObject({
+  host: z.string().min(1).default(D.server.host),
+  port: z.number().int().min(0).max(65535).default(D.server.port),
+});
+
+/** Top level; `profiles` are validated one by one after `extends` is resolved (load.ts). */
+export const fileSchema = z.strictObject({
+  defaultProfile: z.string().optional(),
+  profiles: z.record(z.string(), z.record(z.string(), z.unknown())),
+  store: storeSchema.default({ sqlite: D.store.sqlite }),
+  server: serverSchema.default(() => serverSchema.parse({})),
+  secretsFile: z.string().optional(),
+  /** CableBuilder receiver, client and translation settings (see docs/cablebuilder.md). */
+  cablebuilder: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type ProfileSettings = z.output<typeof profileSchema>;
+export type StoreSettings = z.output<typeof storeSchema>;
+export type ServerSettings = z.output<typeof serverSchema>;
+export type Profile = Omit<ProfileSettings, 'extends'> & { name: string };
