@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Entry point of the `shopwire` command. shopwire runs TypeScript directly with Node's type
-// stripping, which needs Node.js 24; `npm install` provides it in node_modules/.bin.
-const major = Number(process.versions.node.split('.')[0]);
-if (major < 24) {
+// stripping: Node.js 24 (what `npm install` puts in node_modules/.bin), or 22.18 and newer.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
-    `shopwire needs Node.js 24 or newer; this is ${process.version}.\n` +
+    `shopwire needs Node.js 24 (or 22.18+); this is ${process.version}.\n` +
       'Run it through npm (npm exec shopwire -- ..., npm run demo), which uses the Node 24 that `npm install` put in node_modules/.bin.\n',
   );
   process.exit(1);

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseConfig, loadConfigOrNull, selectProfile } from '../../src/config/load.ts';
+import { redactText } from '../../src/lib/redact.ts';
+
+const FILE = '/etc/shopwire/shopwire.yaml';
+
+const BASE = `
+profiles:
+  prod:
+    paperless: { integrationUuid: abc-123 }
+    cetec: { baseUrl: https://acme.cetecerp.com/, tokenEnv: CETEC_TOKEN, concurrency: 4 }
+  sandbox:
+    extends: prod
+    cetec: { baseUrl: https://acme-sandbox.cetecerp.com, tokenEnv: CETEC_SANDBOX_TOKEN }
+`;
+
+test('sandbox extends prod and overrides only the Cetec URL and token', () => {
+  const config = parseConfig(BASE, FILE, {});
+  const sandbox = selectProfile(config, 'sandbox');
+  assert.equal(sandbox.cetec.baseUrl, 'https://acme-sandbox.cetecerp.com');
+  assert.equal(sandbox.cetec.tokenEnv, 'CETEC_SANDBOX_TOKEN');
+  assert.equal(sandbox.cetec.concurrency, 4, 'inherited from prod');
+  assert.equal(sandbox.paperless.integrationUuid, 'abc-123', 'inherited from prod');
+  const prod = selectProfile(config);
+  assert.equal(prod.name, 'prod', 'the first profile is the default');
+  assert.equal(prod.cetec.baseUrl, 'https://acme.cetecerp.com', 'trailing slash removed');
+  assert.equal(prod.schedule.everyMinutes, 5, 'the seed schedule is the default');
+});
+
+test('errors name the file, the key path and the bad value', () => {
+  const bad = BASE.replace('concurrency: 4', 'concurrency: "four"');
+  assert.throws(
+    () => parseConfig(bad, FILE, {}),
+    (error: Error) => {
+      assert.match(error.message, /\/etc\/shopwire\/shopwire\.yaml: profiles\.prod\.cetec\.concurrency: .*"four"/);
+      return true;
+    },
+  );
+  assert.throws(() => parseConfig(BASE.replace('tokenEnv: CETEC_TOKEN,', 'tokenEnvv: CETEC_TOKEN,'), FILE, {}), /profiles\.prod\.cetec: unknown key "tokenEnvv"/);
+  assert.throws(() => parseConfig(BASE.replace('https://acme.cetecerp.com/', 'acme'), FILE, {}), /profiles\.prod\.cetec\.baseUrl: .*"acme"/);
+  assert.throws(() => parseConfig('profiles: [1', FILE, {}), /shopwire\.yaml:\d+:\d+: not valid YAML/);
+});
+
+test('a profile extending a missing profile or looping is refused', () => {
+  assert.throws(() => parseConfig(BASE.replace('extends: prod', 'extends: prdo'), FILE, {}), /profiles\.sandbox\.extends: no profile named "prdo"/);
+  const loop = BASE.replace('  prod:\n', '  prod:\n    extends: sandbox\n');
+  assert.throws(() => parseConfig(loop, FILE, {}), /extend each other in a loop/);
+});
+
+test('secrets are refused in the file and read from the environment or the secrets file', () => {
+  assert.throws(
+    () => parseConfig(BASE.replace('tokenEnv: CETEC_TOKEN,', 'token: s3cr3t-value,'), FILE, {}),
+    (error: Error) => {
+      assert.match(error.message, /profiles\.prod\.cetec\.token: secrets may not be written in the config file/);
+      assert.doesNotMatch(error.message, /s3cr3t-value/);
+      return true;
+    },
+  );
+  const dir = mkdtempSync(path.join(tmpdir(), 'shopwire-config-'));
+  writeFileSync(path.join(dir, 'secrets.yaml'), 'CETEC_SANDBOX_TOKEN: "from;file|[token]"\n');
+  chmodSync(path.join(dir, 'secrets.yaml'), 0o600);
+  writeFileSync(path.join(dir, 'shopwire.yaml'), `secretsFile: secrets.yaml\n${BASE}`);
+  const config = loadConfigOrNull({ file: path.join(dir, 'shopwire.yaml'), env: { CETEC_TOKEN: 'from-env-1234' } });
+  assert.ok(config);
+  assert.equal(config.secret('CETEC_TOKEN', 'profiles.prod.cetec.tokenEnv'), 'from-env-1234');
+  assert.equal(config.secret('CETEC_SANDBOX_TOKEN', 'x'), 'from;file|[token]');
+  assert.equal(redactText('url?preshared_token=from%3Bfile%7C%5Btoken%5D'), 'url?preshared_token=[redacted]');
+  assert.equal(redactText('value from;file|[token] here'), 'value [redacted] here', 'read secrets are redacted from text');
+  assert.throws(() => config.secret('PAPERLESS_TOKEN', 'profiles.prod.paperless.tokenEnv'), /profiles\.prod\.paperless\.tokenEnv: the secret PAPERLESS_TOKEN is not set/);
+});
+
+test('no config file gives null so commands can fall back to the built-in example', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'shopwire-config-'));
+  assert.equal(loadConfigOrNull({ cwd: dir, env: {} }), null);
+  assert.throws(() => loadConfigOrNull({ file: 'missing.yaml', cwd: dir, env: {} }), /missing\.yaml: config file not found/);
+});
