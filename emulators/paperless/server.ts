@@ -1,0 +1,280 @@
+/**
+ * The Paperless Parts emulator: a real HTTP server on loopback that answers the endpoints an order
+ * export uses (reference §5 and §10), seeded from the fixtures, with control endpoints under
+ * `/__emulator/` and fault injection (emulators/shared/faults.ts). Every guess about the real API
+ * is a switch in behaviours.ts. See docs/emulators/paperless.md.
+ */
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { registerFaultRoutes, registerFaults } from '../shared/faults.ts';
+import type { FaultController, FaultOptions } from '../shared/faults.ts';
+import { resolveBehaviours } from './behaviours.ts';
+import type { PaperlessBehaviours } from './behaviours.ts';
+import type { EmulatorContext } from './context.ts';
+import { sendError } from './http.ts';
+import { actionRoutes } from './routes/actions.ts';
+import { CONTROL_PREFIX, controlRoutes } from './routes/control.ts';
+import { integrationRoutes } from './routes/integrations.ts';
+import { lookupRoutes } from './routes/lookups.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { findFixturesDir, seedState } from './seed.ts';
+import { addEvent, createAction, emptyState, highestOrderNumber, putOrder, StateError } from './state.ts';
+import type { CustomTable, EventRecord, IntegrationAction, JsonObject, PaperlessState, StoredOrder } from './state.ts';
+import { deliverWebhook } from './webhook-sender.ts';
+import type { WebhookTarget } from './webhook-sender.ts';
+
+/** The managed integration uuid of FX managed_integration.json. */
+export const DEFAULT_INTEGRATION_UUID = '712f4343-a29c-4263-be38-3c1694f53439';
+export const DEFAULT_TOKEN = 'emulator-paperless-token';
+export const DEFAULT_GROUP_SLUG = 'emulated-shop';
+
+export type OrderGenerator = (seed: number, options?: { number?: number }) => object;
+
+export type PaperlessEmulatorOptions = {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  token?: string;
+  integrationUuid?: string;
+  groupSlug?: string;
+  /** Orders to seed instead of the fixture orders 72 and 179. */
+  orders?: object[];
+  /** Generated orders seeded after the others, numbered upward from `startNumber` (default: highest + 1). */
+  generated?: { seed: number; count: number; startNumber?: number };
+  /** Order generator; defaults to src/systems/paperless/generate-order.ts. */
+  generateOrder?: OrderGenerator;
+  behaviours?: Partial<PaperlessBehaviours>;
+  faults?: FaultOptions;
+  webhook?: WebhookTarget;
+  customTables?: CustomTable[];
+  fixturesDir?: string;
+  /** Clock in milliseconds (tests age events with it). */
+  now?: () => number;
+};
+
+export type PaperlessEmulator = {
+  url: string;
+  token: () => string;
+  integrationUuid: string;
+  groupSlug: string;
+  /** Live in-process state for assertions (same object across reset). */
+  state: PaperlessState;
+  behaviours: PaperlessBehaviours;
+  faults: FaultController;
+  app: FastifyInstance;
+  addOrder(order: object): Promise<StoredOrder>;
+  requestExport(orderNumber: number): IntegrationAction;
+  setIntegrationActive(active: boolean): void;
+  emitOrderCreated(orderNumber: number): Promise<EventRecord>;
+  rotateToken(token: string): void;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export async function startPaperlessEmulator(options: PaperlessEmulatorOptions = {}): Promise<PaperlessEmulator> {
+  const behaviours = resolveBehaviours(options.behaviours);
+  const now = options.now ?? Date.now;
+  const integrationUuid = options.integrationUuid ?? DEFAULT_INTEGRATION_UUID;
+  const groupSlug = options.groupSlug ?? DEFAULT_GROUP_SLUG;
+  const fixturesDir = findFixturesDir(options.fixturesDir);
+  const initialToken = options.token ?? DEFAULT_TOKEN;
+  let token = initialToken;
+  let generator = options.generateOrder;
+  const state = emptyState();
+
+  async function loadGenerator(): Promise<OrderGenerator> {
+    if (generator === undefined) {
+      // Loaded on first use so the emulator starts without it when nothing is generated.
+      const specifier = '../../src/systems/paperless/generate-order.ts';
+      const mod = (await import(specifier)) as { generateOrder: OrderGenerator };
+      generator = mod.generateOrder;
+    }
+    return generator;
+  }
+
+  async function generateInto(seed: number, count: number, startNumber: number, announce: boolean): Promise<StoredOrder[]> {
+    const generate = await loadGenerator();
+    const out: StoredOrder[] = [];
+    for (let i = 0; i < count; i++) {
+      const doc = generate(seed + i, { number: startNumber + i }) as JsonObject;
+      out.push(announce ? await addOrder({ ...doc, number: startNumber + i }) : putOrder(state, { ...doc, number: startNumber + i }, null));
+    }
+    return out;
+  }
+
+  async function seed(): Promise<void> {
+    Object.assign(state, emptyState());
+    seedState(state, {
+      fixturesDir,
+      integrationUuid,
+      orders: options.orders as JsonObject[] | undefined,
+      customTables: options.customTables,
+    });
+    if (options.generated !== undefined) {
+      const { seed: s, count, startNumber } = options.generated;
+      await generateInto(s, count, startNumber ?? highestOrderNumber(state) + 1, false);
+    }
+  }
+
+  async function addOrder(input: object): Promise<StoredOrder> {
+    const doc = structuredClone(input) as JsonObject;
+    if (doc.number === undefined) doc.number = highestOrderNumber(state) + 1;
+    if (typeof doc.number === 'number' && state.orders.has(doc.number)) throw new StateError('invalid', `Order ${doc.number} already exists.`);
+    const order = putOrder(state, doc, null);
+    if (behaviours.orderAddEmitsCreatedEvent) await emitOrderCreated(order.number);
+    for (const integration of state.integrations.values()) {
+      if (integration.create_integration_action_after_creating_new_order) requestAction(integration.uuid, 'export_order', String(order.number));
+    }
+    return order;
+  }
+
+  async function emitOrderCreated(number: number): Promise<EventRecord> {
+    const order = state.orders.get(number);
+    if (order === undefined) throw new StateError('not_found', `No order ${number}.`);
+    const event = addEvent(
+      state,
+      {
+        type: 'order.created',
+        data: { uuid: order.uuid, number: order.number, status: order.doc.status ?? null },
+        related_object_type: 'order',
+        related_object: order.uuid,
+        scope: null,
+      },
+      now(),
+    );
+    if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now()));
+    return event;
+  }
+
+  function requestAction(integration: string, type: string, entityId: string): IntegrationAction {
+    const order = type === 'export_order' ? state.orders.get(Number(entityId)) : undefined;
+    const action = createAction(
+      state,
+      integration,
+      { type, entity_id: entityId, related_object_type: order ? 'order' : null, related_object: order?.uuid ?? null },
+      now(),
+    );
+    const common = { status: action.status, status_message: action.status_message, entity_id: action.entity_id, created: action.created, updated: action.updated };
+    const keys = behaviours.requestedEventKeys;
+    const data = {
+      ...(keys !== 'fixture' ? { uuid: action.uuid, type: action.type } : {}),
+      ...(keys !== 'ppi' ? { action_uuid: action.uuid, action_type: action.type } : {}),
+      ...common,
+    };
+    addEvent(
+      state,
+      { type: 'integration_action.requested', data, related_object_type: action.related_object_type, related_object: action.related_object, scope: integration },
+      now(),
+    );
+    return action;
+  }
+
+  function setIntegrationActive(uuid: string, active: boolean): void {
+    const record = state.integrations.get(uuid);
+    if (record === undefined) throw new StateError('not_found', `No managed integration ${uuid}.`);
+    if (record.is_active === active) return;
+    record.is_active = active;
+    if (behaviours.activeChangeEmitsEvents) {
+      addEvent(
+        state,
+        { type: active ? 'integration.turned_on' : 'integration.turned_off', data: { uuid, is_active: active }, related_object_type: null, related_object: null, scope: uuid },
+        now(),
+      );
+    }
+  }
+
+  await seed();
+
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, routerOptions: { ignoreTrailingSlash: true } });
+  const faults = registerFaults(app, options.faults);
+  registerFaultRoutes(app, faults);
+
+  const hits = new Map<string, number[]>();
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith(`${CONTROL_PREFIX}/`)) return;
+    const header = request.headers.authorization;
+    if (header !== `API-Token ${token}`) {
+      return sendError(reply, 401, 'authentication_failed', header === undefined ? 'Authentication credentials were not provided.' : 'Invalid token.');
+    }
+    const limit = behaviours.rateLimitPerMinute;
+    if (limit === null) return;
+    const t = now();
+    const recent = (hits.get(token) ?? []).filter((h) => h > t - 60_000);
+    if (recent.length >= limit) {
+      hits.set(token, recent);
+      const wait = Math.max(1, Math.ceil((recent[0]! + 60_000 - t) / 1000));
+      if (behaviours.retryAfterHeader) reply.header('retry-after', String(wait));
+      return reply.code(429).type('application/json').send({ code: 'throttled', message: `Request was throttled. Expected available in ${wait} seconds.` });
+    }
+    recent.push(t);
+    hits.set(token, recent);
+  });
+
+  app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'not_found', 'Not found.'));
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    return sendError(reply, status, status === 500 ? 'server_error' : 'invalid', status === 500 ? 'A server error occurred.' : error.message);
+  });
+
+  /** Back to the seeded account: state, token, rate-limit window and faults. */
+  async function reset(): Promise<void> {
+    await seed();
+    hits.clear();
+    token = initialToken;
+    faults.clear();
+  }
+
+  const ctx: EmulatorContext = {
+    state,
+    behaviours,
+    now,
+    groupSlug,
+    integrationUuid,
+    addOrder: (doc) => addOrder(doc),
+    generateOrders: (s, count) => generateInto(s, count, highestOrderNumber(state) + 1, true),
+    emitOrderCreated,
+    requestAction,
+    setIntegrationActive,
+    reset,
+    rotateToken: (t) => {
+      token = t;
+    },
+  };
+
+  for (const prefix of behaviours.pathPrefixes) {
+    await app.register(
+      async (scope) => {
+        orderRoutes(scope, ctx);
+        integrationRoutes(scope, ctx);
+        actionRoutes(scope, ctx);
+        lookupRoutes(scope, ctx);
+      },
+      { prefix },
+    );
+  }
+  controlRoutes(app, ctx);
+
+  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  return {
+    url: address,
+    token: () => token,
+    integrationUuid,
+    groupSlug,
+    state,
+    behaviours,
+    faults,
+    app,
+    addOrder: (order) => addOrder(order as JsonObject),
+    requestExport: (n) => {
+      if (!state.orders.has(n)) throw new StateError('not_found', `No order ${n}.`);
+      return requestAction(integrationUuid, 'export_order', String(n));
+    },
+    setIntegrationActive: (active) => setIntegrationActive(integrationUuid, active),
+    emitOrderCreated,
+    rotateToken: (t) => {
+      token = t;
+    },
+    reset,
+    close: () => app.close(),
+  };
+}
