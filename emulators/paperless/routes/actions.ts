@@ -141,7 +141,7 @@ function parsePatch(body: unknown, maxMessage: number | null): ActionPatch | Inv
   }
   if (body.status_message !== undefined) {
     if (body.status_message !== null && typeof body.status_message !== 'string') return { invalid: 'status_message must be a string or null.', extra: { field: 'status_message' } };
-    if (typeof body.status_message === 'string' && maxMessage !== null && body.status_message.length > maxMessage) {
+    if (typeof body.status_message === 'string' && maxMessage !== null && Array.from(body.status_message).length > maxMessage) {
       return { invalid: `Ensure status_message has no more than ${maxMessage} characters.`, extra: { field: 'status_message' } };
     }
     patch.status_message = body.status_message;
