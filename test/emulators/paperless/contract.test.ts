@@ -323,3 +323,25 @@ describe('rate limit (opt-in behaviour)', () => {
     }
   });
 });
+
+describe('generated orders', () => {
+  test('seeded and control-generated orders continue the numbering upward', async () => {
+    const calls: [number, number | undefined][] = [];
+    const generateOrder = (seed: number, options?: { number?: number }) => {
+      calls.push([seed, options?.number]);
+      return { ...structuredClone(fixture), number: options?.number };
+    };
+    const gen = await startPaperlessEmulator({ generated: { seed: 10, count: 2 }, generateOrder });
+    try {
+      const h = { authorization: `API-Token ${gen.token()}` };
+      assert.deepEqual(await (await fetch(`${gen.url}/orders/public/new?last_order=179`, { headers: h })).json(), [180, 181]);
+      assert.equal(gen.state.events.length, 0, 'seeded orders are history: no events');
+      const res = await fetch(`${gen.url}/__emulator/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ generate: { seed: 5, count: 2 } }) });
+      assert.deepEqual(await res.json(), { numbers: [182, 183] });
+      assert.deepEqual(calls, [[10, 180], [11, 181], [5, 182], [6, 183]]);
+      assert.deepEqual(gen.state.events.map((e) => e.data.number), [182, 183]);
+    } finally {
+      await gen.close();
+    }
+  });
+});
