@@ -8,15 +8,8 @@ import { join, resolve } from 'node:path';
 import { putOrder } from './state.ts';
 import type { CustomTable, JsonObject, ManagedIntegration, PaperlessState } from './state.ts';
 
-/**
- * Where the fixtures are looked for, first match wins: a `fixtures/paperless` folder at the
- * repository root, then the shared read-only copy this project was built against.
- */
-export const FIXTURE_DIR_CANDIDATES = [
-  resolve(import.meta.dirname, '../../fixtures/paperless'),
-  resolve(import.meta.dirname, '../../test/fixtures/paperless'),
-  '/work/shared/fixtures/paperless',
-];
+/** The repository's copy of the SDK fixtures (fixtures/paperless/README.md). */
+export const FIXTURE_DIR_CANDIDATES = [resolve(import.meta.dirname, '../../fixtures/paperless')];
 
 export function findFixturesDir(explicit?: string): string {
   const dirs = explicit === undefined ? FIXTURE_DIR_CANDIDATES : [explicit];
