@@ -1,0 +1,56 @@
+/**
+ * Options of the CableBuilder design → Cetec translation (docs/cablebuilder.md, "Translation").
+ * The config file embeds this object under `cablebuilder.translation`; every key has a default, so
+ * `{}` is a valid configuration. Parsed once at the edge; the translation receives the output type.
+ */
+import { z } from 'zod';
+
+const attributeName = z.string().min(1);
+
+export const designTranslationOptionsSchema = z.strictObject({
+  /**
+   * Cetec part number of a design. Placeholders: `{design}` (the design code), `{designAlternative}`.
+   * The result is upper-cased (Cetec upper-cases part numbers) and must match `partNumberPattern`.
+   */
+  partNumber: z.string().min(1).default('{design}'),
+  /** Revision label. Placeholders `{designAlternative}`, `{version}` [P-13]. */
+  revision: z.string().default('{designAlternative}.{version}'),
+  /** Revision of a BOM component whose design is not in the translated set (single-level input). */
+  unknownComponentRevision: z.string().default(''),
+  /** Characters a Cetec part number may hold (after upper-casing); anything else is a data error. */
+  partNumberPattern: z.string().default('^[A-Z0-9][A-Z0-9 ._/()-]*$'),
+  partNumberMaxLength: z.number().int().positive().default(60),
+  attributes: z
+    .strictObject({
+      /** Bom attribute holding the quantity per parent unit. */
+      quantity: attributeName.default('quantity'),
+      /** Bom attributes naming the component [DOC]. */
+      bomItem: attributeName.default('BOMitem'),
+      bomDesignAlternative: attributeName.default('BOMdesignAlternative'),
+      /** Optional bom attribute copied to the line's `pick_comments`. */
+      pickComments: attributeName.nullable().default(null),
+      /** Optional bom attribute copied to the line's `sourcing`. */
+      sourcing: attributeName.nullable().default(null),
+    })
+    .default(() => ({ quantity: 'quantity', bomItem: 'BOMitem', bomDesignAlternative: 'BOMdesignAlternative', pickComments: null, sourcing: null })),
+  /** Quantity factor per bom `uom` (e.g. `{"m/km": 0.001}` turns metres per km into metres per metre). Unlisted: 1. */
+  quantityUomFactors: z.record(z.string(), z.number().positive()).default({}),
+  /** BOM line number (`component`) = layer × lineLayerFactor + position [P-13]. */
+  lineLayerFactor: z.number().int().positive().default(1000),
+  /** CableBuilder resource name → Cetec `location_external_key`. */
+  resourceLocations: z.record(z.string(), z.string().min(1)).default({}),
+  /** Location for resources missing from `resourceLocations`; null = such a resource is a data error. */
+  defaultLocation: z.string().min(1).nullable().default(null),
+  /**
+   * When set, each routing location gets one operation with this external key, whose instructions
+   * name the layers (processName and layer code) the operation makes.
+   */
+  operationExternalKey: z.string().min(1).nullable().default(null),
+  /** Plants designs may come from; empty = any plant. */
+  plants: z.array(z.string().min(1)).default([]),
+});
+
+export type DesignTranslationOptions = z.output<typeof designTranslationOptionsSchema>;
+export type DesignTranslationOptionsInput = z.input<typeof designTranslationOptionsSchema>;
+
+export const DEFAULT_DESIGN_TRANSLATION_OPTIONS: DesignTranslationOptions = designTranslationOptionsSchema.parse({});
