@@ -96,6 +96,11 @@ export type HttpRequest = {
   /** Overrides the target's recorder for this call. */
   recorder?: TransferRecorder;
   signal?: AbortSignal;
+  /**
+   * When false, a 2xx whose body is not JSON is returned (body null) instead of being ambiguous:
+   * for calls judged by status alone. Default true.
+   */
+  expectJson?: boolean;
   /** How an answered call is recorded; default: 2xx → ok, else failed. */
   outcome?: (response: HttpResponse) => 'ok' | 'failed';
 };
@@ -367,7 +372,7 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
       await finish({ status, responseBody: recordedBody(text, parsed), error: error.message, outcome: 'unknown' });
       throw error;
     }
-    if (!json && status >= 200 && status < 300) {
+    if (!json && status >= 200 && status < 300 && req.expectJson !== false) {
       const error = new HttpAmbiguousError(`${label}: HTTP ${status} with a body that is not JSON`, 'http.not_json', facts(status, extra), false);
       await finish({ status, responseBody: recordedBody(text, null), error: error.message, outcome: 'unknown' });
       throw error;
