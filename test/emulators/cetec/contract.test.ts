@@ -160,7 +160,7 @@ describe('Cetec emulator contract', () => {
       const before = emu.state.parts();
       const bad = tree();
       (bad.bom_definition[0]!.bom_definition as Array<Record<string, unknown>>).push({ prcpart: 'RAW BAD', revision_text: '', qty_per_top: -1 });
-      bad.bom_definition.push({ prcpart: 'COM NEW', revision_text: '', qty_per_top: 1 });
+      (bad.bom_definition as Array<Record<string, unknown>>).push({ prcpart: 'COM NEW', revision_text: '', qty_per_top: 1 });
       assert.equal((await define(bad)).status, 400);
       assert.deepEqual(emu.state.parts(), before);
     });
