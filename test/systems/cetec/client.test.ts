@@ -78,7 +78,7 @@ describe('Cetec client against the emulator', () => {
     } catch (error) {
       everything.push(JSON.stringify(error), String(error), (error as Error).stack ?? '');
       assert.ok(error instanceof cls, `expected ${cls.name}, got ${String(error)}`);
-      if (code) assert.equal((error as { code: string }).code, code);
+      if (code) assert.equal((error as unknown as { code: string }).code, code);
       return error as Error;
     }
     assert.fail(`expected ${cls.name}, call succeeded`);
