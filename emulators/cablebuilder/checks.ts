@@ -94,15 +94,4 @@ export function checkKeys(sections: Section[], kind: Section['kind']): Exception
   return null;
 }
 
-/** [A-35] The design-code rule of Create Design. */
-export function designCodeProblem(code: string, rule: CableBuilderAssumptions['designCodeRule']): string | null {
-  const bad = /[\\+&#%"']/u.exec(code);
-  if (bad) return `character ${JSON.stringify(bad[0])} is not allowed in a design code`;
-  if (rule === 'strict') {
-    if (/\s/u.test(code)) return 'spaces are not allowed in a design code';
-  } else {
-    if (/ {2,}/.test(code)) return 'multiple concurrent spaces are not allowed in a design code';
-    if (/^\s+$/u.test(code)) return 'a design code may not be only spaces';
-  }
-  return null;
-}
+export { designCodeProblem } from '../../src/systems/cablebuilder/design-code.ts';

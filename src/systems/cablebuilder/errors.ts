@@ -116,11 +116,11 @@ export class CableBuilderError extends ShopwireError {
   readonly exception: string | null;
   readonly detail: string;
 
-  constructor(facts: CableBuilderErrorFacts, options: { where?: string; cause?: unknown } = {}) {
+  constructor(facts: CableBuilderErrorFacts, options: { where?: string; cause?: unknown; kind?: ErrorKind } = {}) {
     const name = facts.exception ?? `HTTP ${facts.status ?? 'no answer'}`;
     super(`CableBuilder ${facts.call}: ${name}${facts.detail === '' ? '' : ` - ${facts.detail}`}`, {
       code: `cablebuilder.${facts.exception === null ? `http_${facts.status ?? 'none'}` : codeOf(facts.exception)}`,
-      kind: kindOfException(facts.exception ?? '', facts.status),
+      kind: options.kind ?? kindOfException(facts.exception ?? '', facts.status),
       ...(options.where === undefined ? {} : { where: options.where }),
       details: { call: facts.call, status: facts.status, exception: facts.exception, ...(facts.body === undefined ? {} : { body: facts.body }) },
       cause: options.cause,
