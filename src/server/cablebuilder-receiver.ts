@@ -1,0 +1,172 @@
+/**
+ * The hub's Send Design endpoint (reference 6.4, docs/cablebuilder.md "Receiver"): a Fastify
+ * plugin, registered with `app.register(cableBuilderReceiver, options)`.
+ *
+ * Per request, in order:
+ * 1. credentials (shared-secret header, basic, or explicitly none) → 401 error structure;
+ * 2. body size → 413; empty → 400 RequestBodyNotDefinedException; not JSON / not an object or
+ *    array → 400 JsonException; detail missing → 400 DesignNotDefinedException; a field of the
+ *    wrong type → 400 JsonException naming it. Nothing of such a request goes further;
+ * 3. policy (valid / approved) and translation (mappings, quantities): a design that fails them is
+ *    understood but refused: 200 `{ success: false, errors }`, and nothing reaches the ERP;
+ * 4. the design is stored in the inbox (durable) BEFORE answering; a failure to store is a 500;
+ *    the same content again is recognised as a repeat, changed content is an update;
+ * 5. `queue` mode answers at once (`success: true`, a Note with the job); `sync` mode waits up to
+ *    `syncBudgetMs` for the import, then answers with its outcome, or says truthfully it is queued.
+ * The answer's `update` writes the Cetec part number, revision and status into the configured
+ * header attributes. An array body is one design set (a multi-level design, children first).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  errorAnswer, payloadHash, readReceivedDesign, toWriteBack, type ImportStatus, type ReceiverPolicy,
+} from '../systems/cablebuilder/send-design-contract.ts';
+import { resolveAssumptions, type CableBuilderAssumptions } from '../systems/cablebuilder/assumptions.ts';
+import { designKey, type CommonDesign, type SendDesignResponse } from '../systems/cablebuilder/schemas.ts';
+import { planDesignImport, DesignRefusedError } from '../systems/cablebuilder/import-design.ts';
+import { DesignTranslationError } from '../translate/design-to-cetec/errors.ts';
+import type { DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
+
+export type DesignInboxInput = {
+  design: string;
+  alternative: number;
+  version: number | null;
+  /** The design set as received (normalised): the top design, or a multi-level array. */
+  payload: CommonDesign[];
+  payloadHash: string;
+};
+
+export type DesignOutcome =
+  | { state: 'done'; prcpart: string; revision: string; warnings?: string[] }
+  | { state: 'failed'; errors: string[] };
+
+/** The port the receiver stores designs through; the lead implements it on the store's jobs. */
+export interface DesignInbox {
+  /** Durable on return. Same (design, alternative, version) and hash → created false, changed false. */
+  receive(input: DesignInboxInput): Promise<{ jobId: string; created: boolean; changed: boolean }>;
+  /** The job's final outcome within `budgetMs`, or null when it is not finished by then. */
+  waitForOutcome(jobId: string, budgetMs: number): Promise<DesignOutcome | null>;
+}
+
+export type ReceiverAuth =
+  | { mode: 'shared-secret'; secret: string; header?: string }
+  | { mode: 'basic'; user: string; password: string }
+  | { mode: 'none-explicit' };
+
+export type CableBuilderReceiverOptions = {
+  /** Route path, e.g. `/cablebuilder/send-design`. */
+  path: string;
+  auth: ReceiverAuth;
+  bodyLimitBytes?: number;
+  policy: ReceiverPolicy;
+  mode: 'queue' | 'sync';
+  syncBudgetMs?: number;
+  inbox: DesignInbox;
+  translation: DesignTranslationOptions;
+  assumptions?: Partial<CableBuilderAssumptions>;
+  now?: () => Date;
+};
+
+export const DEFAULT_SECRET_HEADER = 'x-shopwire-secret';
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function authorised(request: FastifyRequest, auth: ReceiverAuth): boolean {
+  if (auth.mode === 'none-explicit') return true;
+  if (auth.mode === 'shared-secret') {
+    const given = request.headers[(auth.header ?? DEFAULT_SECRET_HEADER).toLowerCase()];
+    return typeof given === 'string' && same(given, auth.secret);
+  }
+  const header = request.headers.authorization;
+  if (typeof header !== 'string' || !header.startsWith('Basic ')) return false;
+  return same(Buffer.from(header.slice(6), 'base64').toString('utf8'), `${auth.user}:${auth.password}`);
+}
+
+export async function cableBuilderReceiver(app: FastifyInstance, options: CableBuilderReceiverOptions): Promise<void> {
+  const a = resolveAssumptions(options.assumptions);
+  const now = options.now ?? (() => new Date());
+  const bodyLimit = options.bodyLimitBytes ?? 5 * 1024 * 1024;
+  const fail = (request: FastifyRequest, reply: FastifyReply, status: number, name: string, detail: string): FastifyReply =>
+    reply.code(status).type('application/json; charset=utf-8').send(errorAnswer(status, name, detail, `${request.protocol}://${request.host}${request.url.split('?')[0]}`, now()));
+
+  // Bodies are read as text here whatever the Content-Type, so every failure gets our error structure.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error.statusCode === 413) return fail(request, reply, 413, 'PayloadTooLargeException', `request body exceeds ${bodyLimit} bytes`);
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return fail(request, reply, error.statusCode, 'BadRequestException', error.message);
+    request.log.error({ err: error }, 'cablebuilder receiver failed');
+    return fail(request, reply, 500, 'Exception', 'internal error; the design was not processed');
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!authorised(request, options.auth)) return fail(request, reply, 401, 'UnauthorizedException', 'credentials missing or wrong');
+  });
+
+  app.route({
+    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+    url: options.path,
+    handler: async (request, reply) => fail(request, reply, 405, 'Method Not Allowed', `${request.method} is not supported; use POST`),
+  });
+
+  app.post(options.path, { bodyLimit }, async (request, reply) => {
+    const raw = typeof request.body === 'string' ? request.body : '';
+    if (raw.trim() === '') return fail(request, reply, 400, 'RequestBodyNotDefinedException', 'no request body found');
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      return fail(request, reply, 400, 'JsonException', (error as Error).message);
+    }
+    const isArray = Array.isArray(json);
+    if (isArray && !a.receiverAcceptsArray) return fail(request, reply, 400, 'JsonException', 'expected one design object, got an array');
+    if (json === null || typeof json !== 'object') return fail(request, reply, 400, 'JsonException', 'expected a design object or an array of designs');
+    const elements = isArray ? (json as unknown[]) : [json];
+    if (elements.length === 0) return fail(request, reply, 400, 'DesignNotDefinedException', 'the array holds no design');
+    const designs: CommonDesign[] = [];
+    for (const [i, element] of elements.entries()) {
+      const read = readReceivedDesign(element, isArray ? `[${i}]` : 'body', a);
+      if ('exception' in read) return fail(request, reply, read.status, read.exception, read.message);
+      designs.push(read);
+    }
+    return reply.code(200).type('application/json; charset=utf-8').send(await handle(designs));
+  });
+
+  async function handle(designs: CommonDesign[]): Promise<SendDesignResponse> {
+    let planned;
+    try {
+      planned = planDesignImport(designs, options.translation, options.policy.accept);
+    } catch (error) {
+      if (error instanceof DesignRefusedError) return { success: false, errors: error.reasons, update: null };
+      if (error instanceof DesignTranslationError) return { success: false, errors: error.problems.map((p) => `Error: ${p.where}: ${p.message}`), update: null };
+      throw error;
+    }
+    const { top, partRevision, plan } = planned;
+    const notes = plan.warnings.map((w) => `Warning: ${w.message}`);
+    const name = designKey(top.detail.design, top.detail.designAlternative);
+    // Durable before acknowledged (S5): an exception here becomes a 500 error structure.
+    const stored = await options.inbox.receive({
+      design: top.detail.design,
+      alternative: top.detail.designAlternative,
+      version: top.detail.version ?? null,
+      payload: designs,
+      payloadHash: payloadHash(designs),
+    });
+    if (!stored.created && !stored.changed) notes.push(`Note: design ${name} version ${top.detail.version ?? '?'} was already received (job ${stored.jobId})`);
+    else if (!stored.created) notes.push(`Note: design ${name} version ${top.detail.version ?? '?'} changed since it was received; re-importing (job ${stored.jobId})`);
+    const answer = (success: boolean, status: ImportStatus, errors: string[]): SendDesignResponse => ({
+      success,
+      errors,
+      update: toWriteBack(top, { prcpart: partRevision.prcpart, revision: partRevision.revision_text, status }, options.policy.writeBack),
+    });
+    if (options.mode === 'sync') {
+      const outcome = await options.inbox.waitForOutcome(stored.jobId, options.syncBudgetMs ?? 10_000);
+      if (outcome?.state === 'done') return answer(true, 'done', [...notes, `Note: imported into Cetec as ${outcome.prcpart} revision ${outcome.revision}`]);
+      if (outcome?.state === 'failed') return answer(false, 'failed', [...notes, ...outcome.errors.map((e) => (/^(Error|Warning|Note):/.test(e) ? e : `Error: ${e}`))]);
+    }
+    return answer(true, 'queued', [...notes, `Note: queued for import into Cetec as ${partRevision.prcpart} revision ${partRevision.revision_text} (job ${stored.jobId})`]);
+  }
+}

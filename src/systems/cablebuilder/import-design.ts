@@ -1,0 +1,109 @@
+/**
+ * Design import without the engine: translate a design set, execute its plan step by step
+ * through a Cetec BOM writer, then write ERP facts back to CableBuilder with Update Design.
+ * `pullDesign` first fetches all levels with Get Design. Both take their collaborators as ports
+ * (structural types), so the lead can route the same work through the engine later: the engine
+ * needs only `planDesignImport` (pure) and `writeBackDesign`.
+ */
+import type { CetecBomNode } from '../cetec/schemas.ts';
+import type { Plan } from '../../translate/plan.ts';
+import type { DesignTranslationOptions } from '../../translate/design-to-cetec/options.ts';
+import { toDesignPlan, toDesignPartRevision, topDesignOf, type DesignPartRevision } from '../../translate/design-to-cetec/plan.ts';
+import { DesignTranslationError } from '../../translate/design-to-cetec/errors.ts';
+import { ShopwireError } from '../../lib/errors.ts';
+import type { CableBuilderClient, DesignWriteResult } from './client.ts';
+import type { CommonDesign } from './schemas.ts';
+import { refusalReasons, toWriteBack, type ImportStatus, type ReceiverPolicy } from './send-design-contract.ts';
+
+export type CetecBomWriter = { defineBom(node: CetecBomNode, ctx?: { step?: number }): Promise<void> };
+export type DesignUpdater = Pick<CableBuilderClient, 'updateDesign'>;
+
+export type DesignImportPlan = { top: CommonDesign; partRevision: DesignPartRevision; plan: Plan };
+
+export type DesignImportResult = {
+  design: string;
+  designAlternative: number;
+  version: number | null;
+  prcpart: string;
+  revision: string;
+  stepsDone: number;
+  warnings: string[];
+  /** Update Design's answer, when a write-back was configured and sent. */
+  writeBack?: DesignWriteResult;
+};
+
+/** A design refused by the acceptance policy (S12): data, not retryable. */
+export class DesignRefusedError extends ShopwireError {
+  readonly reasons: string[];
+  constructor(reasons: string[]) {
+    super(reasons.join('; '), { code: 'design.refused', kind: 'data', details: { reasons } });
+    this.reasons = reasons;
+  }
+}
+
+/** Pure: policy check and translation. Throws DesignRefusedError or DesignTranslationError. */
+export function planDesignImport(designs: readonly CommonDesign[], translation: DesignTranslationOptions, accept: ReceiverPolicy['accept']): DesignImportPlan {
+  const top = topDesignOf(designs, translation);
+  const reasons = designs.flatMap((d) => refusalReasons(d, accept));
+  if (reasons.length > 0) throw new DesignRefusedError(reasons);
+  const plan = toDesignPlan(designs, translation);
+  return { top, partRevision: toDesignPartRevision(top, translation), plan };
+}
+
+/** Executes the plan's BOM definitions in order (each replaces its part's BOM: safe to repeat). */
+export async function executeDesignPlan(plan: Plan, cetec: CetecBomWriter): Promise<number> {
+  let done = 0;
+  for (const [index, step] of plan.steps.entries()) {
+    if (step.kind !== 'partrevisiondefinition') throw new Error(`design plans hold only partrevisiondefinition steps, got ${step.kind}`);
+    await cetec.defineBom(step.body, { step: index });
+    done++;
+  }
+  return done;
+}
+
+/** Update Design with the configured write-back attributes; undefined when none is configured. */
+export async function writeBackDesign(
+  cablebuilder: DesignUpdater,
+  top: CommonDesign,
+  facts: { prcpart: string; revision: string; status: ImportStatus },
+  policy: ReceiverPolicy,
+): Promise<DesignWriteResult | undefined> {
+  const update = toWriteBack(top, facts, policy.writeBack);
+  return update === null ? undefined : cablebuilder.updateDesign(update);
+}
+
+export type ImportDesignsOptions = {
+  translation: DesignTranslationOptions;
+  policy: ReceiverPolicy;
+  cetec: CetecBomWriter;
+  /** Given: write ERP facts back with Update Design (pull). Omitted: the caller answers Send Design with them. */
+  cablebuilder?: DesignUpdater;
+};
+
+export async function importDesigns(designs: readonly CommonDesign[], options: ImportDesignsOptions): Promise<DesignImportResult> {
+  const { top, partRevision, plan } = planDesignImport(designs, options.translation, options.policy.accept);
+  const stepsDone = await executeDesignPlan(plan, options.cetec);
+  const facts = { prcpart: partRevision.prcpart, revision: partRevision.revision_text, status: 'done' as const };
+  const writeBack = options.cablebuilder ? await writeBackDesign(options.cablebuilder, top, facts, options.policy) : undefined;
+  return {
+    design: top.detail.design,
+    designAlternative: top.detail.designAlternative,
+    version: top.detail.version ?? null,
+    prcpart: partRevision.prcpart,
+    revision: partRevision.revision_text,
+    stepsDone,
+    warnings: plan.warnings.map((w) => w.message),
+    ...(writeBack ? { writeBack } : {}),
+  };
+}
+
+/** `shopwire design pull`: Get Design (all levels) → translate → Cetec → Update Design. */
+export async function pullDesign(
+  input: { design: string; designAlternative: number },
+  options: Omit<ImportDesignsOptions, 'cablebuilder'> & { cablebuilder: Pick<CableBuilderClient, 'getDesign' | 'updateDesign'> },
+): Promise<DesignImportResult> {
+  const designs = await options.cablebuilder.getDesign({ design: input.design, designAlternative: input.designAlternative });
+  return importDesigns(designs, options);
+}
+
+export { DesignTranslationError };
