@@ -10,6 +10,14 @@ import { designSchema, type CommonDesign } from '../../src/systems/cablebuilder/
 import { toDesignPlan, toDesignPartRevision } from '../../src/translate/design-to-cetec/plan.ts';
 import { DesignTranslationError } from '../../src/translate/design-to-cetec/errors.ts';
 import { designTranslationOptionsSchema, DEFAULT_DESIGN_TRANSLATION_OPTIONS } from '../../src/translate/design-to-cetec/options.ts';
+import type { Plan } from '../../src/translate/plan.ts';
+import type { CetecBomNode } from '../../src/systems/cetec/schemas.ts';
+
+const rootOf = (plan: Plan): CetecBomNode => {
+  const step = plan.steps[0]!;
+  assert.equal(step.kind, 'partrevisiondefinition');
+  return step.body as CetecBomNode;
+};
 
 const dir = new URL('../fixtures/cablebuilder/', import.meta.url);
 const read = (name: string): unknown => JSON.parse(readFileSync(new URL(name, dir), 'utf8'));
@@ -48,7 +56,7 @@ test('a multi-level Get Design answer becomes a nested tree rooted at the top de
   const plan = toDesignPlan(multi, options);
   golden('get-design-cable-a-multilevel.plan.json', plan);
   assert.equal(plan.steps.length, 1);
-  const root = plan.steps[0]!.body;
+  const root = rootOf(plan);
   assert.equal(root.prcpart, 'CABLE_A');
   assert.deepEqual(root.bom_definition?.map((c) => c.prcpart), ['CORE_1', 'CORE_2', 'CU_WIRE', 'PVC_ST2']);
   const core1 = root.bom_definition![0]!;
@@ -80,7 +88,7 @@ test('an unmapped resource is a data error naming design, operation and resource
   const problems = problemsOf(() => toDesignPlan([single], bare));
   assert.deepEqual(problems.map((p) => [p.code, p.where]), [['routing.resource-unmapped', 'design CABLE_A#0 › operation 10 › resource 10 LAY_A_01']]);
   const withDefault = designTranslationOptionsSchema.parse({ defaultLocation: 'default' });
-  assert.equal(toDesignPlan([single], withDefault).steps[0]!.body.locations?.[0]?.location_external_key, 'default');
+  assert.equal(rootOf(toDesignPlan([single], withDefault)).locations?.[0]?.location_external_key, 'default');
 });
 
 test('design codes Cetec cannot hold, and unknown plants, are refused', () => {
