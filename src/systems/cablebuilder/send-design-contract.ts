@@ -91,9 +91,21 @@ function lenient(value: unknown, a: CableBuilderAssumptions, depth = 0): unknown
   return out;
 }
 
-/** Canonical JSON (sorted keys) hash: a resend of the same content hashes the same (S6). */
-export function payloadHash(value: unknown): string {
-  return createHash('sha256').update(canonical(value)).digest('hex');
+/**
+ * Detail fields that change because of the ERP itself (a successful send sets `inERP`; our
+ * write-back changes `lastUpdated…`) or of where the design sits in a multi-level answer. They
+ * are left out of the content hash, so a resend of unchanged content is recognised (S6).
+ */
+const VOLATILE_DETAIL = ['inERP', 'lastUpdatedBy', 'lastUpdateDateTime', 'level', 'order'] as const;
+
+/** Canonical JSON (sorted keys) hash of a design set's content: a resend of the same content hashes the same (S6). */
+export function payloadHash(designs: readonly CommonDesign[]): string {
+  const content = designs.map((d) => {
+    const detail: Record<string, unknown> = { ...d.detail };
+    for (const key of VOLATILE_DETAIL) delete detail[key];
+    return { ...d, detail };
+  });
+  return createHash('sha256').update(canonical(content)).digest('hex');
 }
 
 function canonical(value: unknown): string {
