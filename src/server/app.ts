@@ -1,0 +1,139 @@
+/**
+ * The HTTP server: dashboard pages, JSON API (/api/v1), /healthz, /readyz, /metrics, and any
+ * plugins the caller brings (the CableBuilder receiver), which are registered beside the
+ * dashboard in their own Fastify context and so do their own authentication.
+ *
+ * createServer only builds the instance; the caller listens (loopback by default:
+ * `app.listen({ host: config.server.host, port: config.server.port })`).
+ *
+ * Security headers on every answer: a CSP that allows scripts and styles only from our own
+ * static files (no inline script), frame-ancestors 'none', nosniff, no referrer, and no-store on
+ * everything but static assets.
+ */
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Logger } from '../lib/log.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import { redactText } from '../lib/redact.ts';
+import { apiError, installAccessHooks } from './access.ts';
+import { createLoginLimiter, createSessionStore } from './auth.ts';
+import type { ServerConfig } from './config-view.ts';
+import type { ServerContext } from './context.ts';
+import type { DashboardPort } from './ports.ts';
+import { createPreviewer } from './preview.ts';
+import type { Previewer } from './preview-types.ts';
+import { apiRoutes } from './routes/api.ts';
+import { loginRoutes } from './routes/login.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { pageRoutes, sendPage } from './routes/pages.ts';
+import type { AuthSettings } from './settings.ts';
+import { errorPage } from './views/layout.ts';
+
+export type CreateServerOptions = {
+  port: DashboardPort;
+  config: ServerConfig;
+  logger: Logger;
+  metrics: Metrics;
+  auth: AuthSettings;
+  /** Registered beside the dashboard, outside its login (each brings its own auth). */
+  plugins?: FastifyPluginAsync[];
+  /** Default: the real translators with the config's translation options. */
+  preview?: Previewer;
+  /** Trust X-Forwarded-* from a reverse proxy (then `cookieSecure: auto` follows X-Forwarded-Proto). */
+  trustProxy?: boolean | string | string[];
+  now?: () => number;
+  /** How often the overview and jobs pages refresh their content (seconds; default 15). */
+  refreshSeconds?: number;
+};
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+const ASSETS: Record<string, { file: string; type: string }> = {
+  'app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+  'app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+};
+
+export function createServer(options: CreateServerOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    trustProxy: options.trustProxy ?? false,
+    // Large enough for pasted orders on /preview routes (they raise it per route); small elsewhere.
+    bodyLimit: 256 * 1024,
+  });
+  const ctx: ServerContext = {
+    port: options.port,
+    config: options.config,
+    logger: options.logger,
+    metrics: options.metrics,
+    auth: options.auth,
+    sessions: createSessionStore({ ttlMs: options.auth.sessionTtlMs, ...(options.now ? { now: options.now } : {}) }),
+    limiter: createLoginLimiter({ perMinute: options.auth.loginAttemptsPerMinute, ...(options.now ? { now: options.now } : {}) }),
+    preview: options.preview ?? createPreviewer(options.config),
+    now: options.now ?? Date.now,
+    refreshSeconds: options.refreshSeconds ?? 15,
+  };
+  options.metrics.collectJobsFrom(async () => {
+    const [counts, oldestRunnableAt] = await Promise.all([options.port.countJobs(), options.port.oldestRunnableAt()]);
+    return { counts, oldestRunnableAt };
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const message = status >= 500 ? 'internal error (see the server log)' : redactText(error.message);
+    if (request.url.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html')) {
+      return apiError(reply, status, status >= 500 ? 'internal' : (error.code ?? 'bad-request'), message);
+    }
+    return sendPage(reply, errorPage(status >= 500 ? 'Something went wrong' : 'Bad request', message), status);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html')) return apiError(reply, 404, 'not-found', 'no such route');
+    return sendPage(reply, errorPage('Not found', 'There is no page here.'), 404);
+  });
+
+  // Operations endpoints: their own access rules (ops.ts).
+  app.register(async (ops) => opsRoutes(ops, ctx));
+
+  // The dashboard and API: everything behind the access hooks.
+  app.register(async (dash) => {
+    dash.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+      const out: Record<string, string> = {};
+      for (const [k, v] of new URLSearchParams(body as string)) out[k] = v;
+      done(null, out);
+    });
+    installAccessHooks(dash, { auth: ctx.auth, sessions: ctx.sessions });
+    const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, a]) => [name, { ...a, body: readFileSync(new URL(`./assets/${a.file}`, import.meta.url), 'utf8') }]));
+    dash.get<{ Params: { name: string } }>('/assets/:name', { config: { access: 'open' } }, async (request, reply) => {
+      const asset = assets[request.params.name];
+      if (asset === undefined) return apiError(reply, 404, 'not-found', 'no such asset');
+      return reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body);
+    });
+    await loginRoutes(dash, ctx);
+    await pageRoutes(dash, ctx);
+    await apiRoutes(dash, ctx);
+  });
+
+  for (const plugin of options.plugins ?? []) app.register(plugin);
+  return app;
+}

@@ -1,0 +1,161 @@
+/**
+ * The one interface the HTTP server asks of the rest of shopwire. The dashboard pages, the JSON
+ * API, /readyz and /metrics read and act only through a `DashboardPort`; the composition root
+ * implements it over the real store and engine, tests over an in-memory set of jobs. Keeping the
+ * server behind this port means it never imports the store, the engine or a system client.
+ *
+ * Vocabulary (mirrors the store):
+ * - a *job* is one unit of work of a *flow* (`order-export`: one Paperless Parts order into Cetec;
+ *   `design-import`: one CableBuilder design into Cetec) for one *profile*, identified by `key`
+ *   (the order number, the design code).
+ * - its *state*: `pending` (waiting to run) → `running` → `done`; a failure that may pass becomes
+ *   `retrying` (runs again at `nextAttemptAt`); one a person must fix becomes `needs-attention`;
+ *   a person may `cancel` a job that has not finished.
+ * - each outbound call a job made is a *transfer*, recorded before it was sent and after it
+ *   answered, with its bodies already redacted (the server redacts them again before showing).
+ */
+import type { ErrorKind } from '../lib/errors.ts';
+import type { TransferSystem } from '../lib/transfer.ts';
+import type { Plan, PlanWarning } from '../translate/plan.ts';
+
+export const JOB_STATES = ['pending', 'running', 'done', 'retrying', 'needs-attention', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const FLOWS = ['order-export', 'design-import'] as const;
+export type Flow = (typeof FLOWS)[number];
+
+export const FLOW_LABELS: Record<Flow, string> = {
+  'order-export': 'Order export',
+  'design-import': 'Design import',
+};
+
+/** The last failure of a job, as the engine recorded it (already redacted). */
+export type JobError = {
+  code: string;
+  kind: ErrorKind;
+  message: string;
+  /** Where in the source the problem is, e.g. `order 179 › item 0 › component 114390`. */
+  where?: string;
+};
+
+export type JobSummary = {
+  id: string;
+  flow: Flow;
+  profile: string;
+  /** Order number or design code. */
+  key: string;
+  state: JobState;
+  attempts: number;
+  /** ISO 8601 timestamps. */
+  createdAt: string;
+  updatedAt: string;
+  nextAttemptAt: string | null;
+  lastError: JobError | null;
+};
+
+export type TransferView = {
+  id: string;
+  /** Plan step index, when the call executed a plan step. */
+  step?: number;
+  system: TransferSystem;
+  endpoint: string;
+  method: string;
+  url: string;
+  attempt: number;
+  requestBody: unknown;
+  responseBody: unknown;
+  /** HTTP status, or null when no answer arrived (or none yet). */
+  status: number | null;
+  durationMs: number | null;
+  /** `pending` while the call has been started and not yet answered. */
+  outcome: 'ok' | 'failed' | 'unknown' | 'pending';
+  error?: string;
+  startedAt: string;
+};
+
+export type JobDetail = JobSummary & {
+  /** The source document as fetched or received (Paperless order, CableBuilder design), if kept. */
+  source: unknown;
+  plan: Plan | null;
+  warnings: PlanWarning[];
+  /** What the job produced, e.g. `{ quotes: [123], orders: [456] }`. */
+  result: unknown;
+  /** Steps completed so far, as the engine checkpointed them. */
+  checkpoints: unknown[];
+  /** In the order they were started. */
+  transfers: TransferView[];
+};
+
+export type JobQuery = {
+  state?: JobState;
+  profile?: string;
+  flow?: Flow;
+  /** Matches the key (order number, design code) and part numbers in the plan. */
+  text?: string;
+  limit: number;
+  offset: number;
+};
+
+export type ProfileStatus = {
+  profile: string;
+  paused: boolean;
+  pausedReason?: string | null;
+  lastPollAt: string | null;
+  lastHeartbeatAt: string | null;
+  lastSuccessAt: string | null;
+};
+
+export type StateCount = { profile: string; flow: Flow; state: JobState; count: number };
+
+/** Jobs that finished in one time bucket (done = exported; failed = ended in needs-attention). */
+export type HistoryBucket = { profile: string; flow: Flow; start: string; done: number; failed: number };
+
+export type HistoryQuery = {
+  /** ISO start of the first bucket. */
+  from: string;
+  bucketMs: number;
+  buckets: number;
+};
+
+/** A value seen in recent source data that no mapping table maps. */
+export type UnmappedValue = {
+  kind: 'operation' | 'resource' | 'shipping-method' | 'payment-terms' | 'material' | 'other';
+  value: string;
+  /** How many recent jobs carried it. */
+  count: number;
+  /** A few job ids to look at. */
+  jobIds: string[];
+};
+
+export type ActionName = 'retry' | 'replay' | 'cancel';
+
+export type ActionResult =
+  | { ok: true; job: JobSummary }
+  | { ok: false; code: 'not-found' | 'invalid-state'; reason: string };
+
+export type StoreHealth = { ok: true } | { ok: false; reason: string };
+
+export interface DashboardPort {
+  /** Newest first. `total` counts all matches, ignoring limit and offset. */
+  listJobs(query: JobQuery): Promise<{ jobs: JobSummary[]; total: number }>;
+  getJob(id: string): Promise<JobDetail | null>;
+  /** Jobs by profile, flow and state (pairs with no jobs may be left out). */
+  countJobs(): Promise<StateCount[]>;
+  /** The oldest job in `needs-attention` per profile and flow. */
+  oldestNeedsAttention(): Promise<JobSummary[]>;
+  /** Creation time of the oldest job that could run now (pending, or retrying and due), or null. */
+  oldestRunnableAt(): Promise<string | null>;
+  profiles(): Promise<ProfileStatus[]>;
+  history(query: HistoryQuery): Promise<HistoryBucket[]>;
+  /** Values seen in recent source data of a profile that no mapping table maps. */
+  unmappedValues(profile: string): Promise<UnmappedValue[]>;
+  /**
+   * - retry: run a `retrying` or `needs-attention` job now, from its last checkpoint.
+   * - replay: run a `done`, `needs-attention` or `cancelled` job again from the start.
+   * - cancel: stop a job that has not finished (`pending`, `retrying`, `needs-attention`).
+   * `actor` is the user or token that asked, for the job's history.
+   */
+  act(action: ActionName, jobId: string, actor: string): Promise<ActionResult>;
+  /** Store reachable (for /readyz). */
+  health(): Promise<StoreHealth>;
+}

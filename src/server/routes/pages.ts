@@ -1,0 +1,122 @@
+/**
+ * The dashboard's HTML pages. Each reads through the port and renders a view; actions are POST
+ * forms (CSRF token checked by access.ts) that redirect back to the job (post/redirect/get).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { pageUser } from '../access.ts';
+import { maskConfig, mappingTables } from '../config-view.ts';
+import { profileNames, type ServerContext } from '../context.ts';
+import { parseJobQuery } from '../job-query.ts';
+import { loadOverview } from '../overview.ts';
+import type { ActionName } from '../ports.ts';
+import { PREVIEW_KINDS, type PreviewKind, type PreviewResult } from '../preview-types.ts';
+import { PREVIEW_BODY_LIMIT } from './api.ts';
+import { mappingsBody, settingsBody } from '../views/config-pages.ts';
+import { confirmBody, jobBody } from '../views/job-page.ts';
+import { jobsBody } from '../views/jobs-page.ts';
+import { errorPage, layout } from '../views/layout.ts';
+import { overviewBody } from '../views/overview-page.ts';
+import { previewBody } from '../views/preview-page.ts';
+
+const page = { config: { access: 'page' } } as const;
+const ACTIONS: readonly ActionName[] = ['retry', 'replay', 'cancel'];
+const DONE_NOTICE: Record<ActionName, string> = {
+  retry: 'Retry requested: the job will run again from its last completed step.',
+  replay: 'Replay requested: the job will run again from the start.',
+  cancel: 'Job cancelled.',
+};
+
+export function sendPage(reply: FastifyReply, markup: string, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(markup);
+}
+
+export async function pageRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  app.get('/', page, async (request, reply) => {
+    const now = ctx.now();
+    const overview = await loadOverview(ctx.port, now);
+    return sendPage(reply, layout({ title: 'Overview', active: 'overview', page: 'overview', user: pageUser(request), refreshSeconds: ctx.refreshSeconds, body: overviewBody(overview, now) }));
+  });
+
+  app.get('/jobs', page, async (request, reply) => {
+    const user = pageUser(request);
+    const parsed = parseJobQuery(request.query);
+    if (!parsed.ok) return sendPage(reply, errorPage('Bad filter', parsed.message, user), 400);
+    const [{ jobs, total }, profiles] = await Promise.all([ctx.port.listJobs(parsed.query), profileNames(ctx)]);
+    return sendPage(
+      reply,
+      layout({ title: 'Jobs', active: 'jobs', page: 'jobs', user, refreshSeconds: ctx.refreshSeconds, body: jobsBody({ query: parsed.query, jobs, total, profiles, nowMs: ctx.now() }) }),
+    );
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { did?: string } }>('/jobs/:id', page, async (request, reply) => {
+    const user = pageUser(request);
+    const job = await ctx.port.getJob(request.params.id);
+    if (job === null) return sendPage(reply, errorPage('Job not found', `There is no job ${request.params.id}.`, user), 404);
+    const did = ACTIONS.find((a) => a === request.query.did);
+    return sendPage(
+      reply,
+      layout({ title: `${job.key} (${job.flow})`, active: 'jobs', page: 'job', user, body: jobBody(job, user.csrf, ctx.now(), did ? DONE_NOTICE[did] : undefined) }),
+    );
+  });
+
+  app.post<{ Params: { id: string; action: string }; Body: Record<string, string> }>('/jobs/:id/:action', page, async (request, reply) => {
+    const user = pageUser(request);
+    const action = ACTIONS.find((a) => a === request.params.action);
+    if (action === undefined) return sendPage(reply, errorPage('Unknown action', `No action ${request.params.action}.`, user), 404);
+    const job = await ctx.port.getJob(request.params.id);
+    if (job === null) return sendPage(reply, errorPage('Job not found', `There is no job ${request.params.id}.`, user), 404);
+    // Without JavaScript there was no confirm dialog: ask on a page of its own first.
+    if (request.body?.confirmed !== '1') {
+      return sendPage(reply, layout({ title: 'Confirm', active: 'jobs', page: 'confirm', user, body: confirmBody(job.id, job.key, action, user.csrf) }));
+    }
+    const result = await ctx.port.act(action, job.id, user.name);
+    if (!result.ok) return sendPage(reply, errorPage(`Cannot ${action}`, result.reason, user), result.code === 'not-found' ? 404 : 409);
+    return reply.redirect(`/jobs/${encodeURIComponent(job.id)}?did=${action}`, 303);
+  });
+
+  const previewPage = async (
+    request: { body?: unknown },
+    reply: FastifyReply,
+    user: { name: string; csrf: string },
+    form: { kind: PreviewKind; profile: string; text: string },
+    result: PreviewResult | null,
+  ): Promise<FastifyReply> =>
+    sendPage(
+      reply,
+      layout({ title: 'Preview', active: 'preview', page: 'preview', user, body: previewBody({ csrf: user.csrf, profiles: await profileNames(ctx), ...form, result }) }),
+      result !== null && !result.ok ? 422 : 200,
+    );
+
+  app.get('/preview', page, async (request, reply) =>
+    previewPage(request, reply, pageUser(request), { kind: 'order', profile: ctx.config.defaultProfile, text: '' }, null),
+  );
+
+  app.post<{ Body: Record<string, string> }>('/preview', { ...page, bodyLimit: PREVIEW_BODY_LIMIT }, async (request, reply) => {
+    const user = pageUser(request);
+    const body = request.body ?? {};
+    const kind = PREVIEW_KINDS.find((k) => k === body.kind) ?? 'order';
+    const profile = body.profile && body.profile in ctx.config.profiles ? body.profile : ctx.config.defaultProfile;
+    const text = typeof body.document === 'string' ? body.document : '';
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      return previewPage(request, reply, user, { kind, profile, text }, { ok: false, problems: [{ code: 'json.invalid', message: `not valid JSON: ${(error as Error).message}` }] });
+    }
+    const result = await ctx.preview({ kind, document, profile });
+    return previewPage(request, reply, user, { kind, profile, text }, result);
+  });
+
+  app.get<{ Querystring: { profile?: string } }>('/mappings', page, async (request, reply) => {
+    const user = pageUser(request);
+    const profiles = await profileNames(ctx);
+    const profile = request.query.profile && profiles.includes(request.query.profile) ? request.query.profile : ctx.config.defaultProfile;
+    const { tables, settings } = mappingTables(ctx.config, profile);
+    const unmapped = await ctx.port.unmappedValues(profile);
+    return sendPage(reply, layout({ title: 'Mappings', active: 'mappings', page: 'mappings', user, body: mappingsBody({ profiles, profile, tables, settings, unmapped }) }));
+  });
+
+  app.get('/settings', page, async (request, reply) =>
+    sendPage(reply, layout({ title: 'Settings', active: 'settings', page: 'settings', user: pageUser(request), body: settingsBody(maskConfig(ctx.config)) })),
+  );
+}

@@ -1,0 +1,74 @@
+import { html, query, type SafeHtml } from '../html.ts';
+import type { MappingTable, MaskedConfig } from '../config-view.ts';
+import type { UnmappedValue } from '../ports.ts';
+import { jsonBlock } from './job-page.ts';
+
+export function mappingsBody(input: {
+  profiles: string[];
+  profile: string;
+  tables: MappingTable[];
+  settings: [string, string][];
+  unmapped: UnmappedValue[];
+}): SafeHtml {
+  return html`<h1>Mappings</h1>
+  <form method="get" action="/mappings" class="filters">
+    <label>Profile <select name="profile">${input.profiles.map((p) => html`<option value="${p}"${p === input.profile ? html` selected` : ''}>${p}</option>`)}</select></label>
+    <button type="submit">Show</button>
+  </form>
+  <section aria-labelledby="unmapped-h" data-unmapped>
+    <h2 id="unmapped-h">Seen in recent data, not mapped (${input.unmapped.length})</h2>
+    ${input.unmapped.length === 0
+      ? html`<p class="muted">Every operation, resource and shipping method seen recently is mapped.</p>`
+      : html`<table><thead><tr><th scope="col">Kind</th><th scope="col">Value</th><th scope="col" class="num">Jobs</th><th scope="col">Examples</th></tr></thead>
+          <tbody>${input.unmapped.map(
+            (u) => html`<tr data-unmapped-kind="${u.kind}"><td>${u.kind}</td><td><code>${u.value}</code></td><td class="num">${u.count}</td><td>${u.jobIds.slice(0, 3).map((id, i) => html`${i > 0 ? ', ' : ''}<a href="/jobs/${id}">${id}</a>`)}</td></tr>`,
+          )}</tbody></table>
+          <p>Add each to the matching table in the config file (docs/configuration.md), then retry the jobs that needed it.</p>`}
+  </section>
+  ${input.tables.map(
+    (t) => html`<section aria-labelledby="map-${t.name}" data-mapping="${t.name}">
+      <h2 id="map-${t.name}">${t.name}</h2>
+      <p class="muted"><code>${t.source}</code></p>
+      ${t.entries.length === 0
+        ? html`<p class="muted">Empty.</p>`
+        : html`<table><thead><tr><th scope="col">From</th><th scope="col">To</th></tr></thead>
+            <tbody>${t.entries.map(([from, to]) => html`<tr><td>${from}</td><td><code>${to}</code></td></tr>`)}</tbody></table>`}
+    </section>`,
+  )}
+  ${input.settings.length > 0
+    ? html`<section aria-labelledby="tsettings-h"><h2 id="tsettings-h">Other translation settings</h2>
+        <dl class="facts">${input.settings.map(([k, v]) => html`<dt><code>${k}</code></dt><dd>${v}</dd>`)}</dl></section>`
+    : ''}`;
+}
+
+export function settingsBody(masked: MaskedConfig): SafeHtml {
+  return html`<h1>Settings</h1>
+  <p>Read from <code>${masked.file ?? 'the built-in example configuration'}</code>. Default profile: <strong>${masked.defaultProfile}</strong>. Change settings in that file and restart shopwire.</p>
+  <section aria-labelledby="secrets-h" data-secrets>
+    <h2 id="secrets-h">Secrets</h2>
+    <p>Only names are shown. Values live in the environment or the secrets file.</p>
+    <table><thead><tr><th scope="col">Name</th><th scope="col">Used at</th><th scope="col">Set</th></tr></thead>
+      <tbody>${masked.secrets.map(
+        (s) => html`<tr data-secret="${s.name}"><td><code>${s.name}</code></td><td><code>${s.usedAt}</code></td><td>${s.set ? 'yes' : html`<strong class="bad">missing</strong>`}</td></tr>`,
+      )}</tbody></table>
+  </section>
+  <section aria-labelledby="effective-h">
+    <h2 id="effective-h">Effective configuration</h2>
+    ${jsonBlock(masked.settings)}
+  </section>`;
+}
+
+export function loginBody(input: { nonce: string; next: string; error?: string; user?: string }): SafeHtml {
+  return html`<div class="login">
+    <h1>Sign in to shopwire</h1>
+    ${input.error ? html`<p class="alert" role="alert" data-login-error>${input.error}</p>` : ''}
+    <form method="post" action="/login${query({ next: input.next === '/' ? undefined : input.next })}" data-login-form>
+      <input type="hidden" name="_login" value="${input.nonce}">
+      <label for="login-user">User name</label>
+      <input id="login-user" name="username" autocomplete="username" required value="${input.user ?? ''}">
+      <label for="login-password">Password</label>
+      <input id="login-password" type="password" name="password" autocomplete="current-password" required>
+      <button type="submit">Sign in</button>
+    </form>
+  </div>`;
+}

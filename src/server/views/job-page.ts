@@ -1,0 +1,122 @@
+import { redactValue } from '../../lib/redact.ts';
+import { adviceFor } from '../advice.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { FLOW_LABELS, type ActionName, type JobDetail, type JobState, type TransferView } from '../ports.ts';
+import { stateBadge, when } from './layout.ts';
+import { planView, warningsView } from './plan-view.ts';
+import { summarizeSource } from './source-summary.ts';
+
+/** Which buttons a job in a state offers (the port decides for real; this only hides useless ones). */
+export const ACTIONS_BY_STATE: Record<JobState, ActionName[]> = {
+  pending: ['cancel'],
+  running: [],
+  done: ['replay'],
+  retrying: ['retry', 'cancel'],
+  'needs-attention': ['retry', 'replay', 'cancel'],
+  cancelled: ['replay'],
+};
+
+const ACTION_TEXT: Record<ActionName, { label: string; confirm: string }> = {
+  retry: { label: 'Retry now', confirm: 'Run this job again now, from its last completed step?' },
+  replay: { label: 'Replay from the start', confirm: 'Run every step of this job again from the start? BOM definitions are replaced; the sales order is checked before it is sent again.' },
+  cancel: { label: 'Cancel', confirm: 'Cancel this job? It will not run again unless replayed.' },
+};
+
+export function jobBody(job: JobDetail, csrf: string, nowMs: number, notice?: string): SafeHtml {
+  const summary = summarizeSource(job.flow, job.source);
+  return html`<h1>${FLOW_LABELS[job.flow]} ${job.key} <span class="muted">(${job.profile})</span></h1>
+  ${notice ? html`<p class="notice" role="status" data-notice>${notice}</p>` : ''}
+  <dl class="facts inline" data-job="${job.id}">
+    <dt>State</dt><dd data-job-state>${stateBadge(job.state)}</dd>
+    <dt>Attempts</dt><dd>${job.attempts}</dd>
+    <dt>Created</dt><dd>${when(job.createdAt, nowMs)}</dd>
+    <dt>Updated</dt><dd>${when(job.updatedAt, nowMs)}</dd>
+    ${job.nextAttemptAt ? html`<dt>Next attempt</dt><dd>${when(job.nextAttemptAt, nowMs)}</dd>` : ''}
+  </dl>
+  ${job.lastError ? errorBox(job) : ''}
+  ${actions(job, csrf)}
+  ${job.result !== null && job.result !== undefined ? html`<section aria-labelledby="result-h"><h2 id="result-h">Result</h2>${jsonBlock(job.result)}</section>` : ''}
+  ${summary
+    ? html`<section aria-labelledby="source-h" data-source>
+        <h2 id="source-h">Source: ${summary.title}</h2>
+        <dl class="facts">${summary.facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+        ${summary.items.length > 0
+          ? html`<table><thead><tr><th scope="col">Item</th><th scope="col" class="num">Qty</th><th scope="col">Detail</th></tr></thead>
+            <tbody>${summary.items.map((i) => html`<tr><td>${i.label}</td><td class="num">${i.quantity}</td><td>${i.detail}</td></tr>`)}</tbody></table>`
+          : ''}
+      </section>`
+    : ''}
+  ${warningsView(job.warnings)}
+  <section aria-labelledby="plan-h">
+    <h2 id="plan-h">Plan</h2>
+    ${job.plan ? planView(job.plan) : html`<p class="muted">No plan yet (the job has not been translated).</p>`}
+  </section>
+  <section aria-labelledby="transfers-h" data-transfers>
+    <h2 id="transfers-h">Transfers (${job.transfers.length})</h2>
+    ${job.transfers.length === 0 ? html`<p class="muted">No calls made yet.</p>` : html`<ol class="transfers">${job.transfers.map((t) => transferView(t))}</ol>`}
+  </section>`;
+}
+
+function errorBox(job: JobDetail): SafeHtml {
+  const e = job.lastError!;
+  const advice = adviceFor(e);
+  return html`<section class="alert" aria-labelledby="error-h" data-error-code="${e.code}" data-error-kind="${e.kind}">
+    <h2 id="error-h">${advice.headline}</h2>
+    <p><strong>What to do:</strong> ${advice.action}</p>
+    <p class="detail"><code>${e.code}</code> ${e.message}${e.where ? html` <span class="muted">at ${e.where}</span>` : ''}</p>
+  </section>`;
+}
+
+function actions(job: JobDetail, csrf: string): SafeHtml {
+  const allowed = ACTIONS_BY_STATE[job.state];
+  if (allowed.length === 0) return html``;
+  return html`<div class="actions" role="group" aria-label="Job actions">
+    ${allowed.map(
+      (a) => html`<form method="post" action="/jobs/${job.id}/${a}" data-confirm="${ACTION_TEXT[a].confirm}">
+        <input type="hidden" name="_csrf" value="${csrf}">
+        <input type="hidden" name="confirmed" value="">
+        <button type="submit" data-action="${a}"${a === 'cancel' ? html` class="danger"` : ''}>${ACTION_TEXT[a].label}</button>
+      </form>`,
+    )}
+  </div>`;
+}
+
+export function confirmBody(jobId: string, jobKey: string, action: ActionName, csrf: string): SafeHtml {
+  return html`<h1>${ACTION_TEXT[action].label}: ${jobKey}</h1>
+  <p>${ACTION_TEXT[action].confirm}</p>
+  <form method="post" action="/jobs/${jobId}/${action}" class="actions">
+    <input type="hidden" name="_csrf" value="${csrf}">
+    <input type="hidden" name="confirmed" value="1">
+    <button type="submit" data-action="${action}">Yes, ${ACTION_TEXT[action].label.toLowerCase()}</button>
+    <a href="/jobs/${jobId}">No, back to the job</a>
+  </form>`;
+}
+
+function transferView(t: TransferView): SafeHtml {
+  const ok = t.outcome === 'ok';
+  return html`<li class="transfer outcome-${t.outcome}" data-transfer="${t.id}" data-endpoint="${t.endpoint}" data-outcome="${t.outcome}">
+    <details${ok ? '' : html` open`}>
+      <summary>
+        <span class="method">${t.method}</span> <span>${t.system} ${t.endpoint}</span>
+        ${t.step !== undefined ? html`<span class="muted">step ${t.step + 1}</span>` : ''}
+        ${t.attempt > 1 ? html`<span class="muted">attempt ${t.attempt}</span>` : ''}
+        <span class="status">${t.status ?? (t.outcome === 'pending' ? 'waiting' : 'no answer')}</span>
+        <span class="muted">${t.durationMs === null ? '' : `${t.durationMs} ms`}</span>
+        <span class="outcome">${t.outcome}</span>
+      </summary>
+      <p class="url"><code>${t.url}</code></p>
+      ${t.error ? html`<p class="detail">${t.error}</p>` : ''}
+      <div class="bodies">
+        <div><h3>Request</h3>${jsonBlock(t.requestBody)}</div>
+        <div><h3>Response</h3>${jsonBlock(t.responseBody)}</div>
+      </div>
+    </details>
+  </li>`;
+}
+
+/** Pretty JSON, redacted once more here: the page is the last place a secret could leak. */
+export function jsonBlock(value: unknown): SafeHtml {
+  if (value === null || value === undefined) return html`<p class="muted">none</p>`;
+  const text = typeof value === 'string' ? value : JSON.stringify(redactValue(value), null, 2);
+  return html`<pre class="json" tabindex="0">${text}</pre>`;
+}

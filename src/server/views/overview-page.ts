@@ -1,0 +1,72 @@
+import { html, query, type SafeHtml } from '../html.ts';
+import type { FlowOverview, Overview } from '../overview.ts';
+import { FLOW_LABELS, JOB_STATES } from '../ports.ts';
+import { stateBadge, when } from './layout.ts';
+
+export function overviewBody(overview: Overview, nowMs: number): SafeHtml {
+  return html`<h1>Overview</h1>
+  ${overview.profiles.length === 0 ? html`<p>No profiles yet.</p>` : ''}
+  ${overview.profiles.map(
+    (p) => html`<section class="profile" aria-labelledby="profile-${p.profile}" data-profile="${p.profile}">
+      <h2 id="profile-${p.profile}">Profile ${p.profile} ${p.paused ? html`<span class="state state-needs-attention" data-paused>paused</span>` : ''}</h2>
+      ${p.paused && p.pausedReason ? html`<p class="alert" role="status">Paused: ${p.pausedReason}</p>` : ''}
+      <dl class="facts inline">
+        <dt>Last poll</dt><dd data-last-poll>${when(p.lastPollAt, nowMs)}</dd>
+        <dt>Last heartbeat</dt><dd data-last-heartbeat>${when(p.lastHeartbeatAt, nowMs)}</dd>
+        <dt>Last success</dt><dd data-last-success>${when(p.lastSuccessAt, nowMs)}</dd>
+      </dl>
+      <div class="cards">${p.flows.map((f) => flowCard(f, nowMs))}</div>
+    </section>`,
+  )}`;
+}
+
+function flowCard(f: FlowOverview, nowMs: number): SafeHtml {
+  const total = JOB_STATES.reduce((n, s) => n + f.counts[s], 0);
+  return html`<article class="card" data-flow="${f.flow}" data-profile="${f.profile}">
+    <h3>${FLOW_LABELS[f.flow]}</h3>
+    <table class="counts">
+      <caption class="sr-only">${FLOW_LABELS[f.flow]} jobs of ${f.profile} by state (${total} in all)</caption>
+      <tbody>
+        ${JOB_STATES.map(
+          (s) => html`<tr data-count-state="${s}"><th scope="row">${stateBadge(s)}</th><td class="num"><a href="/jobs${query({ profile: f.profile, flow: f.flow, state: s })}">${f.counts[s]}</a></td></tr>`,
+        )}
+      </tbody>
+    </table>
+    <p class="oldest" data-oldest-needs-attention>
+      ${f.oldestNeedsAttention
+        ? html`Oldest needing attention: <a href="/jobs/${f.oldestNeedsAttention.id}">${f.oldestNeedsAttention.key}</a>, since ${when(f.oldestNeedsAttention.updatedAt, nowMs)}`
+        : html`<span class="muted">Nothing needs attention.</span>`}
+    </p>
+    <figure class="chart">
+      ${barChart(f.last24h, 'last 24 hours, per hour')}
+      <figcaption>Last 24 h: ${sum(f.last24h, 'done')} done, ${sum(f.last24h, 'failed')} failed</figcaption>
+    </figure>
+    <figure class="chart">
+      ${barChart(f.last7d, 'last 7 days, per day')}
+      <figcaption>Last 7 days: ${sum(f.last7d, 'done')} done, ${sum(f.last7d, 'failed')} failed</figcaption>
+    </figure>
+  </article>`;
+}
+
+const sum = (b: { done: number; failed: number }[], k: 'done' | 'failed'): number => b.reduce((n, x) => n + x[k], 0);
+
+/** Stacked bars (done below, failed above) in inline SVG; presentation attributes only, no style. */
+export function barChart(buckets: { start: string; done: number; failed: number }[], label: string): SafeHtml {
+  const width = 240;
+  const height = 48;
+  const max = Math.max(1, ...buckets.map((b) => b.done + b.failed));
+  const slot = width / Math.max(1, buckets.length);
+  const bar = Math.max(1, slot - 2);
+  return html`<svg class="bars" viewBox="0 0 ${width} ${height + 2}" width="${width}" height="${height + 2}" role="img" aria-label="Finished jobs, ${label}: ${sum(buckets, 'done')} done, ${sum(buckets, 'failed')} failed">
+    <line x1="0" y1="${height + 1}" x2="${width}" y2="${height + 1}" stroke="#8a8f98" stroke-width="1"/>
+    ${buckets.map((b, i) => {
+      const hDone = (b.done / max) * height;
+      const hFail = (b.failed / max) * height;
+      const x = (i * slot + 1).toFixed(1);
+      return html`<g><title>${b.start}: ${b.done} done, ${b.failed} failed</title>
+        ${b.done > 0 ? html`<rect x="${x}" y="${(height - hDone).toFixed(1)}" width="${bar.toFixed(1)}" height="${hDone.toFixed(1)}" fill="#2f6f4f"/>` : ''}
+        ${b.failed > 0 ? html`<rect x="${x}" y="${(height - hDone - hFail).toFixed(1)}" width="${bar.toFixed(1)}" height="${hFail.toFixed(1)}" fill="#b3261e"/>` : ''}
+      </g>`;
+    })}
+  </svg>`;
+}
