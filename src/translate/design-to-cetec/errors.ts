@@ -31,6 +31,8 @@ export class DesignTranslationError extends ShopwireError {
 export class ProblemList {
   readonly items: DesignProblem[] = [];
   add(code: string, where: string, message: string): void {
+    // A sub-design used in several places is translated once per use; report each problem once.
+    if (this.items.some((p) => p.code === code && p.where === where && p.message === message)) return;
     this.items.push({ code, where, message });
   }
   throwIfAny(): void {

@@ -1,0 +1,197 @@
+/**
+ * `shopwire design get|update|create|pull`: CableBuilder's Get, Update and Create Design from the
+ * command line, and `pull` (Get Design, all levels → Cetec → Update Design write-back).
+ *
+ * Connection: `--base-url`, else $SHOPWIRE_CABLEBUILDER_URL, else `cablebuilder.client.baseUrl` in
+ * the config file. Optional credentials: `cablebuilder.client.auth` ({kind: basic, user,
+ * passwordEnv} or {kind: header, name, valueEnv}). Translation and write-back settings:
+ * `cablebuilder.translation`, `cablebuilder.receiver.policy`. Exit codes as in main.ts; `update`
+ * and `create` exit 1 when an attribute was not stored.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { ConfigError } from '../config/errors.ts';
+import { loadConfigOrNull, selectProfile, type Config } from '../config/load.ts';
+import { createCableBuilderClient, type CableBuilderAuth, type CableBuilderClient, type DesignWriteResult } from '../systems/cablebuilder/client.ts';
+import { designSchema, describeIssue, type CommonDesign } from '../systems/cablebuilder/schemas.ts';
+import { receiverPolicySchema, type ReceiverPolicy } from '../systems/cablebuilder/send-design-contract.ts';
+import { pullDesign } from '../systems/cablebuilder/import-design.ts';
+import { createCetecClient } from '../systems/cetec/client.ts';
+import { designTranslationOptionsSchema, type DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
+
+const clientSettingsSchema = z.strictObject({
+  baseUrl: z.string().url().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  multiLevelTimeoutMs: z.number().int().positive().optional(),
+  auth: z
+    .union([
+      z.strictObject({ kind: z.literal('basic'), user: z.string().min(1), passwordEnv: z.string().min(1) }),
+      z.strictObject({ kind: z.literal('header'), name: z.string().min(1), valueEnv: z.string().min(1) }),
+    ])
+    .optional(),
+});
+
+type Section = 'client' | 'translation' | 'receiver';
+
+function section(config: Config | null, key: Section): unknown {
+  return (config?.cablebuilder ?? {})[key];
+}
+
+function parseSection<T>(config: Config | null, key: string, schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw new ConfigError(`${config?.file ?? 'config'}: cablebuilder.${key}.${describeIssue(parsed.error)}`);
+  return parsed.data;
+}
+
+/** `cablebuilder.translation` from the config file (defaults when absent). */
+export function translationFromConfig(config: Config | null): DesignTranslationOptions {
+  return parseSection(config, 'translation', designTranslationOptionsSchema, section(config, 'translation'));
+}
+
+export function policyFromConfig(config: Config | null): ReceiverPolicy {
+  const receiver = section(config, 'receiver') as { policy?: unknown } | undefined;
+  return parseSection(config, 'receiver.policy', receiverPolicySchema, receiver?.policy);
+}
+
+export function loadOptionalConfig(command: Command): Config | null {
+  return loadConfigOrNull({ file: command.optsWithGlobals().config as string | undefined });
+}
+
+function clientFrom(command: Command, config: Config | null): CableBuilderClient {
+  const settings = parseSection(config, 'client', clientSettingsSchema, section(config, 'client'));
+  const baseUrl = (command.optsWithGlobals().baseUrl as string | undefined) ?? process.env.SHOPWIRE_CABLEBUILDER_URL ?? settings.baseUrl;
+  if (!baseUrl) {
+    throw new ConfigError('design: no CableBuilder URL: pass --base-url, set SHOPWIRE_CABLEBUILDER_URL, or set cablebuilder.client.baseUrl in the config file');
+  }
+  let auth: CableBuilderAuth | undefined;
+  if (settings.auth?.kind === 'basic') auth = { kind: 'basic', user: settings.auth.user, password: config!.secret(settings.auth.passwordEnv, 'cablebuilder.client.auth.passwordEnv') };
+  if (settings.auth?.kind === 'header') auth = { kind: 'header', name: settings.auth.name, value: config!.secret(settings.auth.valueEnv, 'cablebuilder.client.auth.valueEnv') };
+  return createCableBuilderClient({
+    baseUrl,
+    ...(auth ? { auth } : {}),
+    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+    ...(settings.multiLevelTimeoutMs ? { multiLevelTimeoutMs: settings.multiLevelTimeoutMs } : {}),
+  });
+}
+
+function readDesignFile(file: string): CommonDesign {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${file}: ${(error as Error).message}`);
+  }
+  const parsed = designSchema.safeParse(json);
+  if (!parsed.success) throw new ConfigError(`${file}: ${describeIssue(parsed.error)}`);
+  return parsed.data;
+}
+
+const alternativeOf = (value: string): number => {
+  if (!/^\d+$/.test(value)) throw new ConfigError(`--alternative must be a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+};
+
+function printWrite(result: DesignWriteResult, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result.design, null, 2)}\n`);
+  } else {
+    for (const r of result.results) process.stdout.write(`${r.success ? 'ok  ' : 'FAIL'}  ${r.location} ${r.name} = ${JSON.stringify(r.value)}${r.message ? `  (${r.message})` : ''}\n`);
+    process.stdout.write(result.ok ? `all ${result.results.length} attribute(s) stored\n` : `${result.results.filter((r) => !r.success).length} attribute(s) not stored\n`);
+  }
+  process.exitCode = result.ok ? 0 : 1;
+}
+
+export function describeDesign(d: CommonDesign): string {
+  const x = d.detail;
+  const flags = [`v${x.version ?? '?'}`, x.valid ? 'valid' : 'NOT valid', x.approved ? 'approved' : 'not approved', x.inERP ? 'in ERP' : 'not in ERP'];
+  const lines = [`${x.design}#${x.designAlternative}  level ${x.level ?? 0} order ${x.order ?? 0}  ${flags.join(', ')}`];
+  for (const e of x.errors ?? []) lines.push(`  ! ${e}`);
+  for (const a of d.header?.attributes ?? []) lines.push(`  header ${a.name} = ${JSON.stringify(a.value ?? null)}${a.uom ? ` ${a.uom}` : ''}`);
+  if (d.plant) lines.push(`  plant ${d.plant.plant}`);
+  for (const op of d.operations ?? []) {
+    lines.push(`  operation ${op.operation}${(op.resources ?? []).map((r) => `  resource ${r.resource} ${r.resourceName}`).join('')}`);
+    for (const l of op.layers ?? []) {
+      lines.push(`    layer ${l.layer} ${l.processName ?? ''}`);
+      for (const b of l.boms ?? []) lines.push(`      position ${b.position}: ${(b.attributes ?? []).map((a) => `${a.name}=${a.value ?? ''}`).join(' ')}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  const design = program
+    .command('design')
+    .description('CableBuilder designs: get, update, create, pull into Cetec')
+    .option('--base-url <url>', 'CableBuilder ERP Integration base URL (…/live/rest/erpIntegration)');
+
+  design
+    .command('get')
+    .description('Get Design: one design, or with --all-levels the design and its sub-designs (children first)')
+    .argument('<design>', 'design code')
+    .option('--alternative <n>', 'design alternative', '0')
+    .option('--all-levels', 'include all sub-designs (multi-level)')
+    .option('--json', 'print the answer as JSON')
+    .action(async (code: string, options: { alternative: string; allLevels?: boolean; json?: boolean }, command: Command) => {
+      const client = clientFrom(command, loadOptionalConfig(command));
+      try {
+        const designs = await client.getDesign({ design: code, designAlternative: alternativeOf(options.alternative), singleLevel: !options.allLevels });
+        process.stdout.write(options.json ? `${JSON.stringify(designs, null, 2)}\n` : `${designs.map(describeDesign).join('\n\n')}\n`);
+      } finally {
+        await client.close();
+      }
+    });
+
+  for (const [name, what] of [['update', 'Update Design: set the attributes in <file.json>'], ['create', 'Create Design from <file.json>']] as const) {
+    design
+      .command(name)
+      .description(what)
+      .argument('<file>', 'design JSON (common design structure)')
+      .option('--json', 'print the answer as JSON')
+      .action(async (file: string, options: { json?: boolean }, command: Command) => {
+        const body = readDesignFile(file);
+        const client = clientFrom(command, loadOptionalConfig(command));
+        try {
+          printWrite(name === 'update' ? await client.updateDesign(body) : await client.createDesign(body), options.json === true);
+        } finally {
+          await client.close();
+        }
+      });
+  }
+
+  design
+    .command('pull')
+    .description('import a design (all levels) into Cetec as if CableBuilder had sent it, then write back with Update Design')
+    .argument('<design>', 'design code')
+    .option('--alternative <n>', 'design alternative', '0')
+    .option('--profile <name>', 'profile whose Cetec connection to use')
+    .option('--json', 'print the result as JSON')
+    .action(async (code: string, options: { alternative: string; profile?: string; json?: boolean }, command: Command) => {
+      const config = loadOptionalConfig(command);
+      if (config === null) throw new ConfigError('design pull: needs a config file for the Cetec connection (--config or SHOPWIRE_CONFIG)');
+      const profile = selectProfile(config, options.profile);
+      const cetec = createCetecClient({
+        baseUrl: profile.cetec.baseUrl,
+        token: config.secret(profile.cetec.tokenEnv, `profiles.${profile.name}.cetec.tokenEnv`),
+        tokenPlacement: profile.cetec.tokenPlacement,
+        timeoutMs: profile.cetec.timeoutMs,
+      });
+      const client = clientFrom(command, config);
+      try {
+        const result = await pullDesign(
+          { design: code, designAlternative: alternativeOf(options.alternative) },
+          { cablebuilder: client, cetec, translation: translationFromConfig(config), policy: policyFromConfig(config) },
+        );
+        if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else {
+          process.stdout.write(`${result.design}#${result.designAlternative} v${result.version ?? '?'} → Cetec ${result.prcpart} revision ${result.revision} (${result.stepsDone} step)\n`);
+          for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
+          if (result.writeBack) process.stdout.write(result.writeBack.ok ? 'write-back: stored in CableBuilder\n' : `write-back: ${result.writeBack.errors.join('; ')}\n`);
+        }
+        process.exitCode = result.writeBack && !result.writeBack.ok ? 1 : 0;
+      } finally {
+        await client.close();
+        await cetec.close();
+      }
+    });
+}
