@@ -1,9 +1,13 @@
 /** Every command module, in the order `shopwire --help` lists them. One import and one entry each. */
 import type { Command } from 'commander';
 import { register as doctor } from './doctor.ts';
+import { register as design } from './design.ts';
+import { register as previewDesign } from './preview-design.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   doctor,
+  design,
+  previewDesign,
 ];
