@@ -1,6 +1,7 @@
 /** Every command module, in the order `shopwire --help` lists them. One import and one entry each. */
 import type { Command } from 'commander';
 import { register as doctor } from './doctor.ts';
+import { register as emulate } from './emulate.ts';
 import { register as design } from './design.ts';
 import { register as previewDesign } from './preview-design.ts';
 
@@ -8,6 +9,7 @@ export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   doctor,
+  emulate,
   design,
   previewDesign,
 ];
