@@ -1,0 +1,118 @@
+/**
+ * The PostgreSQL adapter, for several hub processes sharing one database: a `pg` Pool behind the
+ * async `SqlDb`. Claims lock candidate rows with `FOR UPDATE SKIP LOCKED` (sql/claim-candidates.ts);
+ * part locks are rows locked `FOR UPDATE` in sorted order; migrations hold an advisory lock so two
+ * processes starting together apply each migration once.
+ *
+ * Each store may live in its own schema (`search_path` set on every connection), which is how
+ * the tests give each run a fresh database. JSON and BIGINT columns are read as text and turned
+ * into values by the store core, so both dialects return the same shapes.
+ */
+import pg from 'pg';
+import { createStoreCore } from '../core.ts';
+import type { Row, SqlDb, Statement } from '../sql/statement.ts';
+import type { Store } from '../store.ts';
+import { fileURLToPath } from 'node:url';
+import { claimCandidates, lockCandidate } from './sql/claim-candidates.ts';
+import { postgresDialect } from './dialect.ts';
+import { translatePgError } from './errors.ts';
+
+export type PostgresStoreOptions = {
+  url: string;
+  /** Schema for all tables (created if missing); default `public`. */
+  schema?: string;
+  clock?: () => number;
+  poolSize?: number;
+};
+
+const MIGRATIONS = fileURLToPath(new URL('../migrations/postgres/', import.meta.url));
+const SCHEMA = /^[a-z_][a-z0-9_]*$/;
+const JSON_OIDS = new Set([114, 3802]);
+const INT8_OID = 20;
+
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (JSON_OIDS.has(oid)) return (v: string) => v;
+    if (oid === INT8_OID) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  }) as typeof pg.types.getTypeParser,
+};
+
+export function openPostgresDb(options: PostgresStoreOptions): SqlDb {
+  const schema = options.schema ?? 'public';
+  if (!SCHEMA.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+  // search_path per connection from the start (no extra round trip per checkout).
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 5, types, options: `-c search_path=${schema}` });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it. Queries report their own errors.
+  });
+  let ready: Promise<void> | null = null;
+  const ensureSchema = () =>
+    (ready ??= pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).then(() => undefined));
+
+  const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    await ensureSchema();
+    const client = await pool.connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  };
+
+  const on = (client: pg.PoolClient): SqlDb => ({
+    async all(s: Statement) {
+      try {
+        return (await client.query(s.text, s.values)).rows as Row[];
+      } catch (error) {
+        throw translatePgError(error, s.text);
+      }
+    },
+    async run(s: Statement) {
+      try {
+        return (await client.query(s.text, s.values)).rowCount ?? 0;
+      } catch (error) {
+        throw translatePgError(error, s.text);
+      }
+    },
+    async exec(script: string) {
+      await client.query(script);
+    },
+    transaction: () => {
+      throw new Error('nested transactions are not supported');
+    },
+    async close() {},
+  });
+
+  return {
+    all: (s) => withClient((c) => on(c).all(s)),
+    run: (s) => withClient((c) => on(c).run(s)),
+    exec: (script) => withClient((c) => on(c).exec(script)),
+    transaction: (fn) =>
+      withClient(async (client) => {
+        await client.query('BEGIN');
+        try {
+          const out = await fn(on(client));
+          await client.query('COMMIT');
+          return out;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+    close: () => pool.end(),
+  };
+}
+
+export function openPostgresStore(options: PostgresStoreOptions): Store {
+  return createStoreCore({
+    db: openPostgresDb(options),
+    dialect: postgresDialect,
+    claimCandidates,
+    lockCandidate,
+    migrationsDir: MIGRATIONS,
+    // One number for "shopwire migrations"; held until the transaction ends.
+    migrationLock: { text: 'SELECT pg_advisory_xact_lock(7215090031)', values: [] },
+    clock: options.clock ?? Date.now,
+  });
+}

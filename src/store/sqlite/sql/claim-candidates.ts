@@ -1,0 +1,31 @@
+/**
+ * SQLite: the jobs that could be claimed now, best first. No row locks exist in SQLite; the
+ * claim runs inside `BEGIN IMMEDIATE`, which holds the database's one write lock from the start,
+ * so two processes sharing the file claim one after the other and never see the same candidate
+ * as free.
+ */
+import { sqlFor } from '../../sql/statement.ts';
+import type { Statement } from '../../sql/statement.ts';
+import { sqliteDialect } from '../dialect.ts';
+
+const sql = sqlFor(sqliteDialect);
+
+export function claimCandidates(now: number, limit: number): Statement {
+  return sql`
+    SELECT j.* FROM jobs j
+    LEFT JOIN profiles p ON p.profile = j.profile
+    WHERE COALESCE(p.paused, 0) = 0
+      AND ((j.state IN ('pending', 'retrying') AND j.next_attempt_at <= ${now})
+        OR (j.state = 'running' AND j.lease_until < ${now}))
+    ORDER BY j.next_attempt_at, j.id
+    LIMIT ${limit}`;
+}
+
+/** Re-checks one candidate and locks it. */
+export function lockCandidate(id: string, now: number): Statement {
+  return sql`
+    SELECT * FROM jobs
+    WHERE id = ${Number(id)}
+      AND ((state IN ('pending', 'retrying') AND next_attempt_at <= ${now})
+        OR (state = 'running' AND lease_until < ${now}))`;
+}

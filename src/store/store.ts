@@ -1,0 +1,229 @@
+/**
+ * The store: everything shopwire keeps between runs, behind one interface. The engine, the CLI and
+ * the server see only this file; `store/sqlite/` and `store/postgres/` are the only modules that
+ * import a database driver. See docs/store.md for the tables and docs/glossary.md for the words.
+ *
+ * Time: every timestamp is milliseconds since the epoch (a plain number), taken from the clock the
+ * store was opened with, so tests can move time and both dialects compare the same integers.
+ * JSON values (payload, plan, results) come back parsed but *unvalidated* (`unknown`): stored state
+ * is input too, and its reader parses it (the engine with zod).
+ */
+import type { ErrorKind } from '../lib/errors.ts';
+import type { TransferEnd, TransferRecorder, TransferStart } from '../lib/transfer.ts';
+
+/** Job states; the engine owns their meaning (src/engine/job-state.ts documents each transition). */
+export type StoredJobState = 'pending' | 'running' | 'done' | 'retrying' | 'needs-attention' | 'cancelled';
+export type Flow = 'order-export' | 'design-import';
+
+/** What made someone ask for the job. The same job collects every trigger that asked for it. */
+export type JobTrigger = {
+  kind: 'schedule' | 'integration-action' | 'cli' | 'webhook' | 'cablebuilder' | 'dashboard' | 'discovery';
+  /** Paperless Parts integration action to report the job's outcome to. */
+  actionUuid?: string;
+  /** User or token that asked (CLI, dashboard). */
+  actor?: string;
+  /** Set by the store: when this trigger arrived. */
+  at?: number;
+};
+
+/** The last failure of a job, already redacted by whoever recorded it. */
+export type JobErrorRecord = {
+  code: string;
+  kind: ErrorKind;
+  message: string;
+  where?: string;
+};
+
+export type JobRecord = {
+  id: string;
+  flow: Flow;
+  profile: string;
+  /** Order number, or `design/alternative`: unique per (flow, profile). */
+  key: string;
+  payload: unknown;
+  payloadHash: string | null;
+  triggers: JobTrigger[];
+  state: StoredJobState;
+  /** Failed runs so far (a lost lease counts as one). Reset by retry and replay. */
+  attempts: number;
+  nextAttemptAt: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  lastError: JobErrorRecord | null;
+  result: unknown;
+  /** The plan as stored by `savePlan`, unvalidated. */
+  plan: unknown;
+  /** Upper-cased top-level part numbers of the plan; the job holds them while unfinished. */
+  parts: string[];
+  /** Run number: 1, plus one per replay or changed payload. Checkpoints belong to a run. */
+  run: number;
+  /** A changed payload arrived while the job was running: it runs again when this run ends. */
+  updateRequested: boolean;
+  correlationId: string;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+};
+
+export type StepStatus = 'not-started' | 'sent' | 'done' | 'unknown';
+
+/**
+ * One step's checkpoint. `stepKey` names the step's effect (for a sales order import it is derived
+ * from the external key, so a replayed job still finds the import an earlier run made).
+ */
+export type Checkpoint = {
+  stepKey: string;
+  stepIndex: number;
+  run: number;
+  status: StepStatus;
+  result: unknown;
+  updatedAt: number;
+};
+
+export type EnqueueInput = {
+  flow: Flow;
+  profile: string;
+  key: string;
+  payload?: unknown;
+  payloadHash?: string;
+  trigger: JobTrigger;
+  /** Earliest start (default now). */
+  runAt?: number;
+};
+
+export type EnqueueResult = {
+  job: JobRecord;
+  /** A new job row was made. */
+  created: boolean;
+  /** The payload differed from the stored one: the job was marked to run again with it. */
+  changed: boolean;
+};
+
+export type FinishInput = {
+  state: 'done' | 'retrying' | 'needs-attention' | 'pending' | 'cancelled';
+  result?: unknown;
+  error?: JobErrorRecord | null;
+  /** For `retrying` and `pending`: when the job may run again (default now). */
+  nextAttemptAt?: number;
+  /** Count this run as a failed attempt (retrying, needs-attention). Default: true for those two. */
+  countAttempt?: boolean;
+};
+
+export type JobQuery = {
+  state?: StoredJobState;
+  profile?: string;
+  flow?: Flow;
+  /** Substring of the key or of a top-level part number. */
+  text?: string;
+  limit: number;
+  offset: number;
+};
+
+export type JobCount = { flow: Flow; profile: string; state: StoredJobState; count: number };
+
+export type OperatorResult = { ok: true; job: JobRecord } | { ok: false; code: 'not-found' | 'invalid-state'; reason: string };
+
+export type TransferRecord = TransferStart & {
+  id: string;
+  jobId: string;
+  startedAt: number;
+  endedAt: number | null;
+  status: number | null;
+  responseBody: unknown;
+  durationMs: number | null;
+  outcome: TransferEnd['outcome'] | 'pending';
+  error: string | null;
+};
+
+export type ProfileState = {
+  profile: string;
+  /** Highest Paperless order number seen by discovery; null before the first pass. */
+  cursor: number | null;
+  paused: boolean;
+  pausedReason: string | null;
+  lastPollAt: number | null;
+  lastHeartbeatAt: number | null;
+  lastSuccessAt: number | null;
+};
+
+export type ProfilePatch = Partial<Omit<ProfileState, 'profile'>>;
+
+export type InboxEvent = {
+  uuid: string;
+  type: string;
+  /** The event's own creation time as sent (ISO). */
+  created: string;
+  body: unknown;
+};
+
+export type StoredEvent = InboxEvent & { profile: string; receivedAt: number; handledAt: number | null; outcome: string | null };
+
+/** An integration action attached to a job; `status` is the last status we reported to Paperless. */
+export type ActionLink = {
+  actionUuid: string;
+  profile: string;
+  jobId: string;
+  status: string;
+  message: string | null;
+  updatedAt: number;
+};
+
+export interface Store {
+  /** Applies every migration not yet applied, each in its own transaction. Safe to call again. */
+  migrate(): Promise<{ applied: string[] }>;
+
+  enqueueJob(input: EnqueueInput): Promise<EnqueueResult>;
+  /**
+   * Leases the next runnable job: pending or retrying and due, or running with an expired lease (a
+   * lost lease counts as a failed attempt). A job with stored parts is claimed only if it can hold
+   * all of them; jobs of paused profiles are not claimed. Null when nothing is runnable.
+   */
+  claimJob(workerId: string, leaseMs: number, now?: number): Promise<JobRecord | null>;
+  /** Extends the lease; false when the worker no longer holds it. */
+  renewLease(jobId: string, workerId: string, leaseMs: number): Promise<boolean>;
+  /** Stores the plan and its top-level parts once computed (lease holder only). */
+  savePlan(jobId: string, workerId: string, plan: unknown, parts: string[]): Promise<void>;
+  /** Takes the part locks for a running job; false (nothing taken) when another unfinished job holds one. */
+  lockParts(jobId: string, workerId: string, parts: string[]): Promise<boolean>;
+  markStep(jobId: string, workerId: string, step: { key: string; index: number }, status: StepStatus, result?: unknown): Promise<void>;
+  /** Checkpoints of the job's current run, plus every earlier run's (caller filters by `run`). */
+  getCheckpoints(jobId: string): Promise<Checkpoint[]>;
+  /** Ends a run. Only the lease holder may (fencing): otherwise throws LeaseLostError. */
+  finishJob(jobId: string, workerId: string, input: FinishInput): Promise<JobRecord>;
+
+  /** Operators: run a retrying or needs-attention job now, from its checkpoints. */
+  retryJob(jobId: string): Promise<OperatorResult>;
+  /** Operators: run a done, needs-attention or cancelled job again as a new run. */
+  replayJob(jobId: string): Promise<OperatorResult>;
+  /** Operators: stop a job that has not finished (pending, retrying, needs-attention). */
+  cancelJob(jobId: string, reason?: string): Promise<OperatorResult>;
+
+  getJob(jobId: string): Promise<JobRecord | null>;
+  findJob(flow: Flow, profile: string, key: string): Promise<JobRecord | null>;
+  /** Newest first. */
+  listJobs(query: JobQuery): Promise<{ jobs: JobRecord[]; total: number }>;
+  countJobs(): Promise<JobCount[]>;
+  /** Creation time of the oldest job that could run now, or null. */
+  oldestRunnableAt(): Promise<number | null>;
+
+  /** A recorder whose `start` is durable before it returns. */
+  recorderFor(jobId: string): TransferRecorder;
+  listTransfers(jobId: string): Promise<TransferRecord[]>;
+
+  getProfile(profile: string): Promise<ProfileState>;
+  listProfiles(): Promise<ProfileState[]>;
+  updateProfile(profile: string, patch: ProfilePatch): Promise<ProfileState>;
+
+  /** Inserts events not yet stored (by uuid); returns how many were new. */
+  saveEvents(profile: string, events: InboxEvent[]): Promise<number>;
+  /** Stored events not yet handled, oldest (by `created`) first. */
+  unhandledEvents(profile: string, types?: string[]): Promise<StoredEvent[]>;
+  markEventHandled(profile: string, uuid: string, outcome?: string): Promise<void>;
+
+  /** Attaches an integration action to a job (idempotent on the action uuid). */
+  attachAction(input: { actionUuid: string; profile: string; jobId: string; status: string; message?: string | null }): Promise<ActionLink>;
+  setActionStatus(actionUuid: string, status: string, message?: string | null): Promise<void>;
+  listActions(filter: { profile?: string; jobId?: string; statuses?: string[] }): Promise<ActionLink[]>;
+
+  close(): Promise<void>;
+}

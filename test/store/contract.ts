@@ -1,0 +1,308 @@
+/**
+ * The store contract: every adapter must pass these. Run by sqlite.test.ts and postgres.test.ts,
+ * each giving a factory for a fresh, empty store (a temporary file or a new schema) and a clock.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Store } from '../../src/store/store.ts';
+
+export type Clock = { now: number; advance(ms: number): void; read: () => number };
+
+export function testClock(start = Date.parse('2026-01-01T00:00:00Z')): Clock {
+  const clock: Clock = {
+    now: start,
+    advance(ms) {
+      clock.now += ms;
+    },
+    read: () => clock.now,
+  };
+  return clock;
+}
+
+export type StoreFactory = (clock: Clock) => Promise<{ store: Store; second?: () => Promise<Store>; cleanup: () => Promise<void> }>;
+
+const order = (key: string, extra: Partial<Parameters<Store['enqueueJob']>[0]> = {}) => ({
+  flow: 'order-export' as const,
+  profile: 'prod',
+  key,
+  trigger: { kind: 'schedule' as const },
+  ...extra,
+});
+
+export function storeContract(name: string, factory: StoreFactory, options: { skip?: string | false } = {}): void {
+  describe(`store contract: ${name}`, { skip: options.skip ?? false }, () => {
+    const withStore = async (fn: (store: Store, clock: Clock, second?: () => Promise<Store>) => Promise<void>) => {
+      const clock = testClock();
+      const { store, second, cleanup } = await factory(clock);
+      try {
+        await store.migrate();
+        await fn(store, clock, second);
+      } finally {
+        await store.close();
+        await cleanup();
+      }
+    };
+
+    it('applies migrations once; a second migrate is a no-op', () =>
+      withStore(async (store) => {
+        const again = await store.migrate();
+        assert.deepEqual(again.applied, []);
+      }));
+
+    it('enqueues one job per (flow, profile, key), whatever the trigger', () =>
+      withStore(async (store) => {
+        const a = await store.enqueueJob(order('179'));
+        const b = await store.enqueueJob(order('179', { trigger: { kind: 'integration-action', actionUuid: 'act-1' } }));
+        const c = await store.enqueueJob(order('179', { trigger: { kind: 'integration-action', actionUuid: 'act-1' } }));
+        const other = await store.enqueueJob(order('179', { profile: 'sandbox' }));
+        assert.equal(a.created, true);
+        assert.equal(b.created, false);
+        assert.equal(b.job.id, a.job.id);
+        assert.equal(c.job.triggers.filter((t) => t.actionUuid === 'act-1').length, 1, 'an action is attached once');
+        assert.notEqual(other.job.id, a.job.id);
+        assert.equal(a.job.state, 'pending');
+        assert.equal(a.job.run, 1);
+      }));
+
+    it('recognises an identical resend and marks a changed payload for a new run', () =>
+      withStore(async (store) => {
+        const design = { code: 'D1', wires: 3 };
+        const first = await store.enqueueJob({ ...order('D1/A'), flow: 'design-import', payload: design, payloadHash: 'h1' });
+        const claimed = await store.claimJob('w1', 60_000);
+        assert.equal(claimed?.id, first.job.id);
+        await store.finishJob(first.job.id, 'w1', { state: 'done', result: { ok: 1 } });
+
+        const same = await store.enqueueJob({ ...order('D1/A'), flow: 'design-import', payload: design, payloadHash: 'h1' });
+        assert.equal(same.changed, false);
+        assert.equal(same.job.state, 'done');
+
+        const changed = await store.enqueueJob({ ...order('D1/A'), flow: 'design-import', payload: { ...design, wires: 4 }, payloadHash: 'h2' });
+        assert.equal(changed.changed, true);
+        assert.equal(changed.job.state, 'pending');
+        assert.equal(changed.job.run, 2);
+        assert.deepEqual(changed.job.payload, { code: 'D1', wires: 4 });
+        assert.equal(changed.job.plan, null);
+      }));
+
+    it('a changed payload while running waits for the run to end, then runs again', () =>
+      withStore(async (store) => {
+        const first = await store.enqueueJob({ ...order('D2/A'), flow: 'design-import', payload: { v: 1 }, payloadHash: 'h1' });
+        await store.claimJob('w1', 60_000);
+        const changed = await store.enqueueJob({ ...order('D2/A'), flow: 'design-import', payload: { v: 2 }, payloadHash: 'h2' });
+        assert.equal(changed.changed, true);
+        assert.equal(changed.job.state, 'running');
+        const after = await store.finishJob(first.job.id, 'w1', { state: 'done' });
+        assert.equal(after.state, 'pending');
+        assert.equal(after.run, 2);
+        assert.deepEqual(after.payload, { v: 2 });
+      }));
+
+    it('two workers racing never claim the same job', () =>
+      withStore(async (store, _clock, second) => {
+        const other = second ? await second() : store;
+        try {
+          for (let round = 0; round < 15; round++) {
+            const ids = new Set<string>();
+            for (let i = 0; i < 4; i++) ids.add((await store.enqueueJob(order(`r${round}-${i}`))).job.id);
+            const claims = await Promise.all([
+              store.claimJob('a', 60_000),
+              other.claimJob('b', 60_000),
+              store.claimJob('c', 60_000),
+              other.claimJob('d', 60_000),
+              store.claimJob('e', 60_000),
+            ]);
+            const got = claims.filter((j) => j !== null).map((j) => j!.id);
+            assert.equal(new Set(got).size, got.length, `round ${round}: a job was claimed twice`);
+            assert.equal(got.length, 4, `round ${round}: every runnable job was claimed`);
+            for (const j of claims) if (j) await store.finishJob(j.id, j.leaseOwner!, { state: 'done' });
+          }
+        } finally {
+          if (other !== store) await other.close();
+        }
+      }));
+
+    it('reclaims a job whose lease expired and fences the old holder', () =>
+      withStore(async (store, clock) => {
+        const { job } = await store.enqueueJob(order('180'));
+        await store.claimJob('old', 1_000);
+        assert.equal(await store.claimJob('new', 1_000), null, 'a live lease is not claimable');
+        clock.advance(1_001);
+        const again = await store.claimJob('new', 1_000);
+        assert.equal(again?.id, job.id);
+        assert.equal(again?.leaseOwner, 'new');
+        assert.equal(again?.attempts, 1, 'a lost lease counts as a failed attempt');
+        assert.equal(await store.renewLease(job.id, 'old', 1_000), false);
+        await assert.rejects(store.finishJob(job.id, 'old', { state: 'done' }), { code: 'store.lease_lost' });
+        await assert.rejects(store.markStep(job.id, 'old', { key: 's0', index: 0 }, 'sent'), { code: 'store.lease_lost' });
+        assert.equal(await store.renewLease(job.id, 'new', 1_000), true);
+        const done = await store.finishJob(job.id, 'new', { state: 'done', result: { quotes: [1] } });
+        assert.equal(done.state, 'done');
+        assert.deepEqual(done.result, { quotes: [1] });
+      }));
+
+    it('serialises jobs sharing a top-level part', () =>
+      withStore(async (store) => {
+        const a = (await store.enqueueJob(order('201'))).job;
+        const b = (await store.enqueueJob(order('202'))).job;
+        const ca = await store.claimJob('w1', 60_000);
+        const cb = await store.claimJob('w2', 60_000);
+        assert.equal(ca?.id, a.id);
+        assert.equal(cb?.id, b.id);
+        await store.savePlan(a.id, 'w1', { steps: [] }, ['bracket-1']);
+        assert.equal(await store.lockParts(a.id, 'w1', ['BRACKET-1']), true);
+        await store.savePlan(b.id, 'w2', { steps: [] }, ['BRACKET-1', 'PLATE-2']);
+        assert.equal(await store.lockParts(b.id, 'w2', ['BRACKET-1', 'PLATE-2']), false);
+        await store.finishJob(b.id, 'w2', { state: 'pending' });
+        assert.equal(await store.claimJob('w3', 60_000), null, 'b waits while a holds BRACKET-1');
+        // Retrying keeps the part: a's BOM is defined, its sales order not yet imported.
+        await store.finishJob(a.id, 'w1', { state: 'retrying' });
+        const reclaimedA = await store.claimJob('w3', 60_000);
+        assert.equal(reclaimedA?.id, a.id);
+        await store.finishJob(a.id, 'w3', { state: 'done' });
+        const nowB = await store.claimJob('w4', 60_000);
+        assert.equal(nowB?.id, b.id);
+        assert.deepEqual(nowB?.parts, ['BRACKET-1', 'PLATE-2']);
+      }));
+
+    it('keeps checkpoints per step and run; replay starts a new run', () =>
+      withStore(async (store) => {
+        const { job } = await store.enqueueJob(order('300'));
+        await store.claimJob('w', 60_000);
+        await store.markStep(job.id, 'w', { key: '0:bom', index: 0 }, 'sent');
+        await store.markStep(job.id, 'w', { key: '0:bom', index: 0 }, 'done');
+        await store.markStep(job.id, 'w', { key: 'importjson:k', index: 1 }, 'done', { quotes: [5], orders: [6] });
+        const cps = await store.getCheckpoints(job.id);
+        assert.deepEqual(
+          cps.map((c) => [c.stepKey, c.status, c.run]),
+          [
+            ['0:bom', 'done', 1],
+            ['importjson:k', 'done', 1],
+          ],
+        );
+        assert.deepEqual(cps[1]!.result, { quotes: [5], orders: [6] });
+        await store.finishJob(job.id, 'w', { state: 'done', result: { quotes: [5] } });
+        const replay = await store.replayJob(job.id);
+        assert.equal(replay.ok, true);
+        assert.equal(replay.ok && replay.job.run, 2);
+        assert.equal((await store.getCheckpoints(job.id)).length, 2, 'earlier runs keep their checkpoints');
+        const bad = await store.retryJob(job.id);
+        assert.deepEqual(bad.ok ? null : bad.code, 'invalid-state');
+      }));
+
+    it('operators retry and cancel; cancelled jobs are not claimed', () =>
+      withStore(async (store) => {
+        const { job } = await store.enqueueJob(order('400'));
+        await store.claimJob('w', 60_000);
+        const failed = await store.finishJob(job.id, 'w', {
+          state: 'needs-attention',
+          error: { code: 'x', kind: 'data', message: 'order 400 › item 0 › component C › material missing' },
+        });
+        assert.equal(failed.attempts, 1);
+        assert.equal(failed.lastError?.kind, 'data');
+        const retried = await store.retryJob(job.id);
+        assert.equal(retried.ok && retried.job.state, 'pending');
+        const cancelled = await store.cancelJob(job.id, 'not wanted');
+        assert.equal(cancelled.ok && cancelled.job.state, 'cancelled');
+        assert.equal(await store.claimJob('w', 60_000), null);
+        assert.deepEqual(await store.retryJob('999999'), { ok: false, code: 'not-found', reason: 'no job 999999' });
+      }));
+
+    it('does not claim jobs of a paused profile', () =>
+      withStore(async (store) => {
+        await store.enqueueJob(order('500'));
+        await store.updateProfile('prod', { paused: true, pausedReason: 'Cetec refused the token' });
+        assert.equal(await store.claimJob('w', 60_000), null);
+        const p = await store.getProfile('prod');
+        assert.equal(p.pausedReason, 'Cetec refused the token');
+        await store.updateProfile('prod', { paused: false });
+        assert.notEqual(await store.claimJob('w', 60_000), null);
+        assert.equal((await store.getProfile('prod')).pausedReason, null);
+      }));
+
+    it('retrying jobs wait for next_attempt_at', () =>
+      withStore(async (store, clock) => {
+        const { job } = await store.enqueueJob(order('600'));
+        await store.claimJob('w', 60_000);
+        await store.finishJob(job.id, 'w', { state: 'retrying', nextAttemptAt: clock.now + 5_000, error: { code: 't', kind: 'transient', message: 'down' } });
+        assert.equal(await store.claimJob('w', 60_000), null);
+        clock.advance(5_000);
+        assert.equal((await store.claimJob('w', 60_000))?.id, job.id);
+      }));
+
+    it('lists newest first, filters, counts', () =>
+      withStore(async (store, clock) => {
+        for (const key of ['1', '2', '3']) {
+          await store.enqueueJob(order(key));
+          clock.advance(10);
+        }
+        await store.enqueueJob({ ...order('D/1'), flow: 'design-import' });
+        const all = await store.listJobs({ limit: 2, offset: 0 });
+        assert.equal(all.total, 4);
+        assert.deepEqual(all.jobs.map((j) => j.key), ['D/1', '3']);
+        const filtered = await store.listJobs({ flow: 'order-export', text: '2', limit: 10, offset: 0 });
+        assert.deepEqual(filtered.jobs.map((j) => j.key), ['2']);
+        const counts = await store.countJobs();
+        assert.deepEqual(counts.find((c) => c.flow === 'order-export'), { flow: 'order-export', profile: 'prod', state: 'pending', count: 3 });
+        assert.equal(await store.oldestRunnableAt(), Date.parse('2026-01-01T00:00:00Z'));
+      }));
+
+    it('records transfers durably at start and completes them at end', () =>
+      withStore(async (store) => {
+        const { job } = await store.enqueueJob(order('700'));
+        const recorder = store.recorderFor(job.id);
+        const id = await recorder.start({
+          system: 'cetec',
+          endpoint: 'importjson',
+          method: 'POST',
+          url: 'http://127.0.0.1/importjson/quotes?preshared_token=s3cr3t-value',
+          requestBody: [{ external_key: 'prod-700' }],
+          step: 1,
+          attempt: 1,
+        });
+        const started = await store.listTransfers(job.id);
+        assert.equal(started.length, 1);
+        assert.equal(started[0]!.outcome, 'pending');
+        assert.doesNotMatch(started[0]!.url, /s3cr3t/);
+        await recorder.end(id, { status: 200, responseBody: { quotes: [1], orders: [2], success: 1 }, durationMs: 12, outcome: 'ok' });
+        const ended = (await store.listTransfers(job.id))[0]!;
+        assert.equal(ended.status, 200);
+        assert.equal(ended.outcome, 'ok');
+        assert.equal(ended.step, 1);
+        assert.deepEqual(ended.responseBody, { quotes: [1], orders: [2], success: 1 });
+      }));
+
+    it('keeps a per-profile cursor and times', () =>
+      withStore(async (store) => {
+        assert.equal((await store.getProfile('prod')).cursor, null);
+        await store.updateProfile('prod', { cursor: 179, lastPollAt: 5 });
+        const p = await store.getProfile('prod');
+        assert.equal(p.cursor, 179);
+        assert.equal(p.lastPollAt, 5);
+        assert.deepEqual((await store.listProfiles()).map((x) => x.profile), ['prod']);
+      }));
+
+    it('stores events once by uuid and tracks which are handled', () =>
+      withStore(async (store) => {
+        const e = (uuid: string, created: string) => ({ uuid, type: 'integration_action.requested', created, body: { uuid } });
+        assert.equal(await store.saveEvents('prod', [e('e2', '2026-01-01T00:00:02Z'), e('e1', '2026-01-01T00:00:01Z')]), 2);
+        assert.equal(await store.saveEvents('prod', [e('e1', '2026-01-01T00:00:01Z')]), 0);
+        const open = await store.unhandledEvents('prod', ['integration_action.requested']);
+        assert.deepEqual(open.map((x) => x.uuid), ['e1', 'e2']);
+        await store.markEventHandled('prod', 'e1', 'attached to job 1');
+        assert.deepEqual((await store.unhandledEvents('prod')).map((x) => x.uuid), ['e2']);
+        assert.deepEqual(await store.unhandledEvents('prod', ['integration.turned_off']), []);
+      }));
+
+    it('links integration actions to jobs', () =>
+      withStore(async (store) => {
+        const { job } = await store.enqueueJob(order('800'));
+        await store.attachAction({ actionUuid: 'a1', profile: 'prod', jobId: job.id, status: 'in_progress' });
+        const again = await store.attachAction({ actionUuid: 'a1', profile: 'prod', jobId: job.id, status: 'queued' });
+        assert.equal(again.status, 'in_progress', 'attaching again changes nothing');
+        await store.setActionStatus('a1', 'completed', 'Cetec quote 5, order 6');
+        const list = await store.listActions({ jobId: job.id });
+        assert.deepEqual(list.map((a) => [a.actionUuid, a.status, a.message]), [['a1', 'completed', 'Cetec quote 5, order 6']]);
+        assert.deepEqual(await store.listActions({ profile: 'prod', statuses: ['queued', 'in_progress'] }), []);
+      }));
+  });
+}
