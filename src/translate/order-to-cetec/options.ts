@@ -179,6 +179,8 @@ export const salesOrderOptionsSchema = z.strictObject({
       termsKey: z.string().nullable().default('credit_card'),
     })
     .prefault({}),
+  /** Root operation (name or definition name starting with this) whose text costing variable is the customer's part number. */
+  customerPartOperation: z.string().default('Customer Part Number'),
   /** Transaction code of order-item lines with a BOM (SA = build). */
   transcode: nonEmpty.default('SA'),
   /** Transaction code of manual lines (no part, no BOM). */

@@ -1,0 +1,86 @@
+/**
+ * Routing (Cetec labor plan) of one non-purchased component from its shop operations.
+ *
+ * - Skipped: the skip list (names and prefixes, on both the displayed and the definition name).
+ * - Location: `routing.operations[definition name]`, else `[name]`, else `routing.defaultLocation`;
+ *   none of these is a data error naming the operation (never dropped silently).
+ * - Outside service: a location with `lead_time` (manual, else computed, of the `quantities[]` row
+ *   for the component's deliver/make quantity, else 0) and no operations.
+ * - In-house: time as repetitions of a one-second operation. Setup hours are per lot:
+ *   round(setup × 3600). Run hours are per piece: round(runtime × 3600) per piece, because a part
+ *   revision's labor plan belongs to the part, not to one order (the next order replaces it), and
+ *   Cetec scales run operations by the work-order quantity (`per-lot` multiplies by the make
+ *   quantity instead). Positive time never rounds to 0 (minimum 1). Neither → one operation with
+ *   1 repetition to carry the notes.
+ * - `build_order` counts every emitted location from 1; `place_in_line` counts operations across
+ *   the whole component from 1.
+ */
+import type { CetecLocation, CetecOperation } from '../../systems/cetec/schemas.ts';
+import type { PaperlessOperation } from '../../systems/paperless/order-schema.ts';
+import { componentPath, describeComponent, type ComponentRef, type TranslationContext } from './context.ts';
+import { inPositionOrder, isSkipped, operationKey } from './operations.ts';
+
+/** Seconds from hours, rounded, at least 1 when positive; 0 when absent or zero. */
+export function secondsOf(hours: number | null | undefined): number {
+  if (hours === null || hours === undefined || !(hours > 0)) return 0;
+  return Math.max(1, Math.round(hours * 3600));
+}
+
+/** Lead time (days) of an outside service at the component's quantity. */
+export function leadTimeOf(op: PaperlessOperation, quantity: number | null): number {
+  const row = quantity === null ? undefined : op.quantities?.find((q) => q.quantity === quantity);
+  const days = row?.manual_lead_time ?? row?.lead_time ?? 0;
+  return Number.isFinite(days) && days > 0 ? days : 0;
+}
+
+export function instructionsOf(op: PaperlessOperation, localDeliveryMarker: string): { instruction: string }[] {
+  let notes = op.notes?.trim() ?? '';
+  if (localDeliveryMarker !== '' && notes.startsWith(localDeliveryMarker)) notes = notes.slice(localDeliveryMarker.length).trim();
+  return notes === '' ? [] : [{ instruction: notes }];
+}
+
+export function toRouting(ref: ComponentRef, ctx: TranslationContext): CetecLocation[] {
+  const o = ctx.options.routing;
+  const c = ref.component;
+  const locations: CetecLocation[] = [];
+  let place = 0;
+  const ops = c.shop_operations ?? [];
+  const ordered = inPositionOrder(ops);
+  for (const op of ordered) {
+    if (isSkipped(op, o.skip)) continue;
+    const key = operationKey(op);
+    const location = o.operations[key] ?? o.operations[op.name.trim()] ?? o.defaultLocation;
+    if (location === null || location === undefined) {
+      const def = op.operation_definition_name?.trim();
+      ctx.issues.add(
+        `${componentPath(ref)}.shop_operations[${ops.indexOf(op)}]`,
+        'operation.unmapped',
+        `order ${ctx.orderNumber}: ${describeComponent(ref)}: operation ${JSON.stringify(op.name)}${def && def !== op.name ? ` (definition ${JSON.stringify(def)})` : ''} has no Cetec location: add ${JSON.stringify(key)} to translation.routing.operations, to the skip list, or set translation.routing.defaultLocation`,
+      );
+      continue;
+    }
+    const buildOrder = locations.length + 1;
+    if (op.is_outside_service === true) {
+      const quantity = (o.leadTimeQuantity === 'make' ? c.make_quantity : c.deliver_quantity) ?? null;
+      locations.push({ location_external_key: location, build_order: buildOrder, lead_time: leadTimeOf(op, quantity) });
+      continue;
+    }
+    const instructions = instructionsOf(op, ctx.options.salesOrder.localDeliveryMarker);
+    const setup = secondsOf(op.setup_time);
+    const lot = o.runRepetitions === 'per-lot' ? (c.make_quantity ?? c.deliver_quantity ?? 1) : 1;
+    const run = op.runtime !== null && op.runtime !== undefined && op.runtime > 0 ? secondsOf(op.runtime * lot) : 0;
+    const operations: CetecOperation[] = [];
+    const make = (repetitions: number, isSetup: boolean): CetecOperation => ({
+      operation_external_key: o.operationKey,
+      repetitions,
+      setup: isSetup,
+      place_in_line: ++place,
+      instructions: instructions.map((i) => ({ ...i })),
+    });
+    if (setup > 0) operations.push(make(setup, true));
+    if (run > 0) operations.push(make(run, false));
+    if (operations.length === 0) operations.push(make(1, false));
+    locations.push({ location_external_key: location, build_order: buildOrder, operations });
+  }
+  return locations;
+}
