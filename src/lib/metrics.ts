@@ -49,11 +49,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'shopwire_' });
 
   let jobSource: JobSource | null = null;
-  let lastSnapshot: Awaited<ReturnType<JobSource>> | null = null;
+  // Both job gauges collect in the same scrape (prom-client collects all metrics concurrently):
+  // they share one read of the store while it is in flight.
+  let inflight: ReturnType<JobSource> | null = null;
   const snapshot = async (): Promise<Awaited<ReturnType<JobSource>> | null> => {
     if (jobSource === null) return null;
-    lastSnapshot = await jobSource();
-    return lastSnapshot;
+    inflight ??= jobSource().finally(() => {
+      inflight = null;
+    });
+    return inflight;
   };
 
   new Gauge({
@@ -71,9 +75,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     name: 'shopwire_queue_age_seconds',
     help: 'Age of the oldest job that could run now (0 when none waits).',
     registers: [registry],
-    collect() {
-      // The jobs gauge collects first (registration order) and leaves the snapshot here.
-      const oldest = lastSnapshot?.oldestRunnableAt ?? null;
+    async collect() {
+      const oldest = (await snapshot())?.oldestRunnableAt ?? null;
       this.set(oldest === null ? 0 : Math.max(0, (now() - Date.parse(oldest)) / 1000));
     },
   });

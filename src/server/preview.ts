@@ -6,6 +6,7 @@ import { ShopwireError } from '../lib/errors.ts';
 import { designSchema, type CommonDesign } from '../systems/cablebuilder/schemas.ts';
 import { designTranslationOptionsSchema } from '../translate/design-to-cetec/options.ts';
 import { DesignTranslationError, toDesignPlan } from '../translate/design-to-cetec/plan.ts';
+import { parseOrder, summarizeOrder, translateOrder } from '../translate/order-to-cetec/plan.ts';
 import type { ServerConfig } from './config-view.ts';
 import type { PreviewProblem, PreviewResult, Previewer } from './preview-types.ts';
 
@@ -36,8 +37,14 @@ function previewDesign(config: ServerConfig, document: unknown): PreviewResult {
   return { ok: true, title: top?.kind === 'partrevisiondefinition' ? `Design → part ${top.body.prcpart} rev ${top.body.revision_text}` : 'Design', plan };
 }
 
-function previewOrder(_config: ServerConfig, _document: unknown, _profile: string): PreviewResult {
-  return { ok: false, problems: [{ code: 'preview.unavailable', message: 'order preview needs the order translator (src/translate/order-to-cetec)' }] };
+function previewOrder(config: ServerConfig, document: unknown, profile: string): PreviewResult {
+  const settings = config.profiles[profile];
+  if (settings === undefined) return { ok: false, problems: [{ code: 'profile.unknown', message: `no profile named ${profile}` }] };
+  const order = parseOrder(document);
+  const plan = translateOrder(order, settings.translation, { profile });
+  const summary = summarizeOrder(order);
+  const items = summary.items.map((i) => `${i.quantity} × ${i.partNumber}`).join(', ');
+  return { ok: true, title: `Order ${summary.number} for ${summary.customer || 'no customer'}: ${items} (total ${summary.total})`, plan };
 }
 
 function problemsOf(error: unknown): PreviewProblem[] {

@@ -22,14 +22,13 @@ defaultProfile: prod
 profiles:
   prod:
     cetec: { baseUrl: "http://127.0.0.1:4010", tokenEnv: CETEC_TOKEN }
+  sandbox:
+    extends: prod
+    cetec: { baseUrl: "http://127.0.0.1:4011", tokenEnv: CETEC_SANDBOX_TOKEN }
     translation:
       routing:
         operations:
           CNC Milling: cnc_milling
-          Chromate: finishing
-  sandbox:
-    extends: prod
-    cetec: { baseUrl: "http://127.0.0.1:4011", tokenEnv: CETEC_SANDBOX_TOKEN }
 cablebuilder:
   translation:
     resourceLocations: { LAY_A_01: assembly, EXT_A_01: finishing, EXT_B_01: finishing, STR_A_01: default }
@@ -38,7 +37,10 @@ cablebuilder:
     plants: [PLANT_A, PLANT_B]
 `;
 
+export type RouteInfo = { method: string; url: string; access: string | undefined };
+
 export type Harness = {
+  routes: RouteInfo[];
   app: FastifyInstance;
   port: MemoryPort;
   metrics: Metrics;
@@ -48,7 +50,10 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(overrides: Partial<DashboardSettingsInput> = {}, refreshSeconds?: number): Promise<Harness> {
+export async function startHarness(
+  overrides: Partial<DashboardSettingsInput> = {},
+  extra: { refreshSeconds?: number; trustProxy?: boolean } = {},
+): Promise<Harness> {
   const clock = { now: Date.parse('2026-03-02T12:00:00Z') };
   const env = { CETEC_TOKEN: REGISTERED_CANARY, SHOPWIRE_API_TOKEN: API_TOKEN, ADMIN_HASH: PASSWORD_HASH };
   const config = parseConfig(CONFIG_YAML, '/etc/shopwire/test.yaml', env);
@@ -66,10 +71,18 @@ export async function startHarness(overrides: Partial<DashboardSettingsInput> = 
     metrics,
     auth,
     now: () => clock.now,
-    ...(refreshSeconds === undefined ? {} : { refreshSeconds }),
+    ...(extra.refreshSeconds === undefined ? {} : { refreshSeconds: extra.refreshSeconds }),
+    ...(extra.trustProxy === undefined ? {} : { trustProxy: extra.trustProxy }),
+  });
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routes.push({ method, url: route.url, access: (route.config as { access?: string } | undefined)?.access });
+    }
   });
   await app.ready();
-  return { app, port, metrics, auth, ids, clock, close: () => app.close() };
+  return { app, port, metrics, auth, ids, clock, routes, close: () => app.close() };
 }
 
 /** Set-Cookie values of a response as name → value. */
