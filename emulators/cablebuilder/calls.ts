@@ -43,8 +43,9 @@ export function getDesign(ctx: Ctx, raw: string | undefined): CallResult {
 
 type Target = { scope: Scope; location: string; attributes: StoredAttribute[] | null };
 
-function targetsOf(body: LooseDesign, stored: StoredDesign): Array<{ target: Target; attr: NonNullable<LooseDesign['header']>['attributes'] extends infer A ? (A extends Array<infer X> ? X : never) : never }> {
-  const out: Array<{ target: Target; attr: any }> = [];
+/** Every attribute of the request with the stored section it addresses (null: not in the design). */
+function targetsOf(body: LooseDesign, stored: StoredDesign): Array<{ target: Target; attr: Attribute }> {
+  const out: Array<{ target: Target; attr: Attribute }> = [];
   for (const attr of body.header?.attributes ?? []) out.push({ target: { scope: 'header', location: 'header', attributes: stored.header }, attr });
   if (body.plant) {
     const same = body.plant.plant === stored.plant.plant;
@@ -108,7 +109,7 @@ function applyAttributes(ctx: Ctx, stored: StoredDesign, body: LooseDesign): { c
   let changed = false;
   const failures: string[] = [];
   for (const { target, attr } of targetsOf(body, stored)) {
-    const r = applyAttribute(ctx, stored, target, attr as Attribute);
+    const r = applyAttribute(ctx, stored, target, attr);
     changed ||= r.changed;
     if (r.failure !== null) failures.push(r.failure);
   }
