@@ -4,6 +4,7 @@ import { register as doctor } from './doctor.ts';
 import { register as emulate } from './emulate.ts';
 import { register as design } from './design.ts';
 import { register as previewDesign } from './preview-design.ts';
+import { register as preview } from './preview.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -12,4 +13,5 @@ export const COMMANDS: RegisterCommand[] = [
   emulate,
   design,
   previewDesign,
+  preview,
 ];

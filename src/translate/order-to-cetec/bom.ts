@@ -9,7 +9,7 @@
  * ancestor, a node whose part number equals an ancestor's (Cetec refuses self-containing
  * assemblies), and trees so large that a cycle-free but heavily shared graph would explode.
  */
-import type { CetecBomNode } from '../../systems/cetec/schemas.ts';
+import type { CetecBomNode, CetecLocation } from '../../systems/cetec/schemas.ts';
 import type { PaperlessOrderItem } from '../../systems/paperless/order-schema.ts';
 import { componentPath, describeComponent, type ComponentRef, type TranslationContext } from './context.ts';
 import { partIdentity, partNumberOf, type PartNumber, type PartRole } from './part-number.ts';
@@ -90,7 +90,7 @@ export function toPartRevisionDefinition(item: PaperlessOrderItem, index: ItemIn
   const rootPart = resolvePartNumber(root, 'root', ctx);
   // Per-component work is the same wherever it is used: compute it once.
   const partCache = new Map<number, PartNumber | null>();
-  const routingCache = new Map<number, CetecBomNode['locations']>();
+  const routingCache = new Map<number, CetecLocation[]>();
   const rawCache = new Map<number, CetecBomNode | null>();
   let nodes = 0;
   let tooLarge = false;
@@ -134,20 +134,22 @@ export function toPartRevisionDefinition(item: PaperlessOrderItem, index: ItemIn
       const built = visit(child, childPart, path, paths, link.quantity);
       if (built !== null) children.push(built);
     });
+    // A component used under several parents is translated once; later uses get copies so the
+    // plan is a tree of distinct objects (callers may hand it on and change it).
     if (c.type === 'manufactured') {
       let raw = rawCache.get(c.id);
       if (raw === undefined) {
         raw = toRawMaterialNode(ref, ctx);
         rawCache.set(c.id, raw);
-      }
-      if (raw !== null) children.push({ ...raw });
+      } else if (raw !== null) raw = { ...raw };
+      if (raw !== null) children.push(raw);
     }
     if (children.length > 0) node.bom_definition = children;
     let locations = routingCache.get(c.id);
     if (locations === undefined) {
       locations = toRouting(ref, ctx);
       routingCache.set(c.id, locations);
-    }
+    } else locations = copyLocations(locations);
     if (locations.length > 0) node.locations = locations;
     return node;
   };
@@ -156,6 +158,10 @@ export function toPartRevisionDefinition(item: PaperlessOrderItem, index: ItemIn
   if (node === null || rootPart === null) return null;
   reportUnreachable(item, index, ctx);
   return { node, part: rootPart };
+}
+
+function copyLocations(locations: CetecLocation[]): CetecLocation[] {
+  return locations.map((l) => (l.operations === undefined ? { ...l } : { ...l, operations: l.operations.map((op) => ({ ...op, instructions: op.instructions.map((i) => ({ ...i })) })) }));
 }
 
 /** Components the walk from the root never reaches: a warning, since they would not be built. */

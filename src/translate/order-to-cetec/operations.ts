@@ -23,9 +23,27 @@ export function inPositionOrder(ops: readonly PaperlessOperation[]): PaperlessOp
   return indexed.map((x) => x.op);
 }
 
+/** The value of the costing variable with this label (entries of another shape are ignored). */
+export function variableValue(op: PaperlessOperation, label: string): unknown {
+  for (const cv of op.costing_variables ?? []) {
+    if (cv !== null && typeof cv === 'object' && (cv as { label?: unknown }).label === label) return (cv as { value?: unknown }).value;
+  }
+  return undefined;
+}
+
+/** Text values of the costing variables, in order. */
+export function textValues(op: PaperlessOperation): string[] {
+  const out: string[] = [];
+  for (const cv of op.costing_variables ?? []) {
+    const v = cv !== null && typeof cv === 'object' ? (cv as { value?: unknown }).value : undefined;
+    if (typeof v === 'string' && v.trim() !== '') out.push(v.trim());
+  }
+  return out;
+}
+
 /** The numeric value of a costing variable by label, or null. */
 export function numericVariable(op: PaperlessOperation, label: string): number | null {
-  const v = op.costing_variables?.find((cv) => cv.label === label)?.value;
+  const v = variableValue(op, label);
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v.trim());
   return null;
@@ -33,7 +51,7 @@ export function numericVariable(op: PaperlessOperation, label: string): number |
 
 /** The non-empty text value of a costing variable by label, or null. */
 export function textVariable(op: PaperlessOperation, label: string): string | null {
-  const v = op.costing_variables?.find((cv) => cv.label === label)?.value;
+  const v = variableValue(op, label);
   if (typeof v === 'string' && v.trim() !== '') return v.trim();
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return null;

@@ -58,7 +58,7 @@ export function translateOrder(order: PaperlessOrder, options: OrderTranslationO
   const ctx = createContext(order.number, context.profile, options);
   const steps: PlanStep[] = [];
   const items: ItemForLines[] = [];
-  const defined = new Map<string, string>();
+  const defined = new Map<string, CetecBomNode>();
 
   order.order_items.forEach((item, itemIndex) => {
     const index = indexItem(item, itemIndex, ctx);
@@ -77,33 +77,22 @@ export function translateOrder(order: PaperlessOrder, options: OrderTranslationO
     // The same part ordered on two lines: define it once when the trees agree, warn when they
     // differ (each definition replaces the last, so the later line's tree would win).
     const key = `${bom.node.prcpart}\u0000${bom.node.revision_text}`;
-    const json = JSON.stringify(bom.node);
     const prior = defined.get(key);
-    if (prior === json) return;
+    if (prior !== undefined && JSON.stringify(prior) === JSON.stringify(bom.node)) return;
     if (prior !== undefined) {
       ctx.warnings.push({
         code: 'bom.redefined',
         message: `order ${order.number}: item ${itemIndex} defines part ${bom.node.prcpart} rev ${JSON.stringify(bom.node.revision_text)} differently from an earlier item; Cetec keeps the last definition`,
       });
     }
-    defined.set(key, json);
+    defined.set(key, bom.node);
     steps.push({ kind: 'partrevisiondefinition', body: bom.node });
   });
 
   const salesOrder = toSalesOrder(order, items, ctx);
   if (!ctx.issues.empty) throw new OrderTranslationError(ORDER_ERROR_CODES.untranslatable, order.number, ctx.issues.items);
   steps.push({ kind: 'importjson', body: [salesOrder] });
-  return { steps: steps.map(detach), warnings: ctx.warnings };
-}
-
-/**
- * Shared sub-trees are built once and referenced from every parent; a plan is data handed to
- * other modules, so give each step its own copy (a JSON round trip also drops `undefined`).
- */
-function detach(step: PlanStep): PlanStep {
-  return step.kind === 'partrevisiondefinition'
-    ? { kind: step.kind, body: JSON.parse(JSON.stringify(step.body)) as CetecBomNode }
-    : step;
+  return { steps, warnings: ctx.warnings };
 }
 
 export type OrderSummary = {

@@ -16,7 +16,7 @@
  *   the whole component from 1.
  */
 import type { CetecLocation, CetecOperation } from '../../systems/cetec/schemas.ts';
-import type { PaperlessOperation } from '../../systems/paperless/order-schema.ts';
+import { operationQuantitySchema, type PaperlessOperation } from '../../systems/paperless/order-schema.ts';
 import { componentPath, describeComponent, type ComponentRef, type TranslationContext } from './context.ts';
 import { inPositionOrder, isSkipped, operationKey } from './operations.ts';
 
@@ -26,11 +26,21 @@ export function secondsOf(hours: number | null | undefined): number {
   return Math.max(1, Math.round(hours * 3600));
 }
 
-/** Lead time (days) of an outside service at the component's quantity. */
-export function leadTimeOf(op: PaperlessOperation, quantity: number | null): number {
-  const row = quantity === null ? undefined : op.quantities?.find((q) => q.quantity === quantity);
-  const days = row?.manual_lead_time ?? row?.lead_time ?? 0;
-  return Number.isFinite(days) && days > 0 ? days : 0;
+/**
+ * Lead time (days) of an outside service at the component's quantity: the matching row's
+ * manual lead time, else its lead time, else 0. Rows are validated here (only outside services
+ * read them); a malformed row is a string naming its index.
+ */
+export function leadTimeOf(op: PaperlessOperation, quantity: number | null): number | string {
+  const rows = op.quantities ?? [];
+  for (let i = 0; i < rows.length; i++) {
+    const parsed = operationQuantitySchema.safeParse(rows[i]);
+    if (!parsed.success) return `quantities[${i}]: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(row)'}: ${x.message}`).join('; ')}`;
+    if (quantity === null || parsed.data.quantity !== quantity) continue;
+    const days = parsed.data.manual_lead_time ?? parsed.data.lead_time ?? 0;
+    return Number.isFinite(days) && days > 0 ? days : 0;
+  }
+  return 0;
 }
 
 export function instructionsOf(op: PaperlessOperation, localDeliveryMarker: string): { instruction: string }[] {
@@ -62,7 +72,12 @@ export function toRouting(ref: ComponentRef, ctx: TranslationContext): CetecLoca
     const buildOrder = locations.length + 1;
     if (op.is_outside_service === true) {
       const quantity = (o.leadTimeQuantity === 'make' ? c.make_quantity : c.deliver_quantity) ?? null;
-      locations.push({ location_external_key: location, build_order: buildOrder, lead_time: leadTimeOf(op, quantity) });
+      const lead = leadTimeOf(op, quantity);
+      if (typeof lead === 'string') {
+        ctx.issues.add(`${componentPath(ref)}.shop_operations[${ops.indexOf(op)}].${lead.slice(0, lead.indexOf(':'))}`, 'schema', `order ${ctx.orderNumber}: ${describeComponent(ref)}: outside service ${JSON.stringify(op.name)}: ${lead}`);
+        continue;
+      }
+      locations.push({ location_external_key: location, build_order: buildOrder, lead_time: lead });
       continue;
     }
     const instructions = instructionsOf(op, ctx.options.salesOrder.localDeliveryMarker);

@@ -11,7 +11,7 @@ import { escapeHtmlLines, htmlLink } from '../../lib/html.ts';
 import { displayAmount, exactAmount } from '../../lib/money.ts';
 import type { ComponentRef, TranslationContext } from './context.ts';
 import { daysBefore } from './dates.ts';
-import { textVariable } from './operations.ts';
+import { textValues, textVariable } from './operations.ts';
 import { checkPartNumber, type PartNumber } from './part-number.ts';
 
 /** What the sales order needs to know about each order item once its BOM (if any) is built. */
@@ -185,8 +185,8 @@ function customerPart(root: ComponentRef | null, operationPrefix: string): strin
       if (!names.some((n) => n.startsWith(operationPrefix))) continue;
       const byLabel = textVariable(op, operationPrefix);
       if (byLabel !== null) return byLabel;
-      const first = op.costing_variables?.find((cv) => typeof cv.value === 'string' && cv.value.trim() !== '');
-      if (first) return (first.value as string).trim();
+      const first = textValues(op)[0];
+      if (first !== undefined) return first;
     }
   }
   return c.part_number?.trim() ?? '';
