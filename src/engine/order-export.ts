@@ -1,0 +1,76 @@
+/**
+ * The order-export flow: a job keyed by a Paperless Parts order number. Preparing it fetches the
+ * order (always fresh, reference §7.2: orders change after creation) and translates it with the
+ * profile's options into a plan. Translation is passed in, so the engine imports no translator.
+ */
+import { ShopwireError } from '../lib/errors.ts';
+import type { JobRecord } from '../store/store.ts';
+import type { Plan } from '../translate/plan.ts';
+import type { FlowHandler, JobContext } from './flow-handler.ts';
+import type { CetecPort, DuplicateKeyBehaviour, PaperlessPort } from './ports.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+
+export type OrderExportHandlerOptions = {
+  paperless: (profile: string) => PaperlessPort;
+  cetec: (profile: string) => CetecPort;
+  /** Pure: the order as fetched → plan; throws a ShopwireError of kind `data` naming what is wrong. */
+  translate: (order: unknown, profile: string) => Plan;
+  duplicateExternalKey: (profile: string) => DuplicateKeyBehaviour;
+  retryPolicy?: (profile: string) => RetryPolicy;
+  onStateChange?: (job: JobRecord) => Promise<void>;
+};
+
+export function orderNumberOf(job: JobRecord): number {
+  const n = Number(job.key);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new ShopwireError(`job ${job.id}: "${job.key}" is not a Paperless Parts order number`, {
+      code: 'engine.bad_order_key',
+      kind: 'data',
+      where: `order ${job.key}`,
+    });
+  }
+  return n;
+}
+
+export function createOrderExportHandler(options: OrderExportHandlerOptions): FlowHandler {
+  return {
+    async prepare(ctx: JobContext) {
+      const number = orderNumberOf(ctx.job);
+      const order = await options.paperless(ctx.job.profile).getOrder(number);
+      if (order === null) {
+        throw new ShopwireError(`order ${number} does not exist in Paperless Parts`, {
+          code: 'paperless.order_not_found',
+          kind: 'data',
+          where: `order ${number}`,
+        });
+      }
+      return options.translate(order, ctx.job.profile);
+    },
+    cetec: options.cetec,
+    duplicateExternalKey: options.duplicateExternalKey,
+    ...(options.retryPolicy === undefined ? {} : { retryPolicy: options.retryPolicy }),
+    ...(options.onStateChange === undefined ? {} : { onStateChange: options.onStateChange }),
+  };
+}
+
+/**
+ * A flow whose source document arrives with the job (a CableBuilder design sent to us): the plan
+ * is a pure function of the stored payload.
+ */
+export function createPayloadPlanHandler(options: {
+  cetec: (profile: string) => CetecPort;
+  translate: (payload: unknown, job: JobRecord) => Plan;
+  duplicateExternalKey: (profile: string) => DuplicateKeyBehaviour;
+  retryPolicy?: (profile: string) => RetryPolicy;
+  onStateChange?: (job: JobRecord) => Promise<void>;
+}): FlowHandler {
+  return {
+    async prepare(ctx) {
+      return options.translate(ctx.job.payload, ctx.job);
+    },
+    cetec: options.cetec,
+    duplicateExternalKey: options.duplicateExternalKey,
+    ...(options.retryPolicy === undefined ? {} : { retryPolicy: options.retryPolicy }),
+    ...(options.onStateChange === undefined ? {} : { onStateChange: options.onStateChange }),
+  };
+}

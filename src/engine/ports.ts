@@ -1,0 +1,73 @@
+/**
+ * What the engine asks of the outside systems, as narrow interfaces. The composition root passes
+ * the real clients (src/systems/*) in; tests pass emulator-backed clients or small in-process
+ * implementations. The engine never imports a client.
+ */
+import type { TransferRecorder } from '../lib/transfer.ts';
+import type { CetecBomNode, CetecImportOrder } from '../systems/cetec/schemas.ts';
+
+export type StepCallContext = { step?: number; recorder?: TransferRecorder; signal?: AbortSignal };
+
+/** Cetec's answer to a sales order import. */
+export type ImportAnswer = { quotes: number[]; orders: number[]; message?: string; success?: 0 | 1 };
+
+export type CetecOrderFound = { quote: number | null; order: number | null; location?: string };
+
+export interface CetecPort {
+  /** Replaces the BOM and routing of `node.prcpart` (idempotent). */
+  defineBom(node: CetecBomNode, ctx?: StepCallContext): Promise<void>;
+  /**
+   * Imports sales orders (not idempotent). Throws ShopwireErrors: kind `ambiguous` when it may
+   * have taken effect, code `cetec.duplicate_external_key` when the key was already used, kind
+   * `data` when refused, `auth`, `transient`.
+   */
+  importOrders(orders: CetecImportOrder[], ctx?: StepCallContext): Promise<ImportAnswer>;
+  /** Present only when the tenant can find an order by its external key. */
+  findOrderByExternalKey?: (key: string, ctx?: StepCallContext) => Promise<CetecOrderFound | null>;
+}
+
+/**
+ * What re-sending an import with an already used external key does in this Cetec tenant
+ * (cetec.md §6.2; configured per profile, `cetec.duplicateExternalKey`).
+ */
+export type DuplicateKeyBehaviour = 'reject' | 'return-existing' | 'allow' | 'unknown';
+
+export type PaperlessEventLike = {
+  uuid: string;
+  type: string;
+  created: string;
+  data: Record<string, unknown>;
+  actionUuid: string | null;
+  actionType: string | null;
+  entityId: string | null;
+};
+
+export type IntegrationActionLike = { uuid: string; type: string; entity_id: string; status: string; status_message?: string | null };
+
+export type ActionStatusUpdate = {
+  status: 'queued' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'timed_out';
+  status_message?: string | null;
+  current_record_count?: number | null;
+};
+
+export interface PaperlessPort {
+  getOrder(number: number): Promise<unknown | null>;
+  newOrderNumbers(lastOrder?: number): Promise<number[]>;
+  pollEvents(integrationUuid: string, types: string[]): Promise<{ results: PaperlessEventLike[]; hasMore: boolean }>;
+  getIntegrationAction(uuid: string): Promise<IntegrationActionLike>;
+  updateIntegrationAction(uuid: string, update: ActionStatusUpdate): Promise<unknown>;
+  heartbeat(integrationUuid: string, intervalSeconds: number): Promise<void>;
+}
+
+/**
+ * The Cetec port for a profile: the client's lookup is offered to the engine only when the tenant
+ * is configured to support it (`cetec.orderLookup`); otherwise the engine relies on the tenant's
+ * configured `duplicateExternalKey` behaviour.
+ */
+export function cetecPort(client: Required<CetecPort>, orderLookup: boolean): CetecPort {
+  const base: CetecPort = {
+    defineBom: (node, ctx) => client.defineBom(node, ctx),
+    importOrders: (orders, ctx) => client.importOrders(orders, ctx),
+  };
+  return orderLookup ? { ...base, findOrderByExternalKey: (key, ctx) => client.findOrderByExternalKey(key, ctx) } : base;
+}

@@ -1,0 +1,207 @@
+/**
+ * Executes a stored plan step by step with durable checkpoints, so that a crash at any point
+ * leads neither to a lost nor to a duplicated sales order (docs/engine.md has the argument).
+ *
+ * For each step: mark it `sent` (durable), call Cetec, mark it `done` with its result. On resume:
+ * - `done` steps of this run are skipped;
+ * - a `sent` BOM definition is simply sent again: it replaces the same BOM (cetec.md §6.1);
+ * - an import that is `sent` or `unknown` is never sent again blindly. Its outcome is established
+ *   first: by looking the external key up in Cetec when the tenant can; otherwise by what the
+ *   tenant does with a reused key (`duplicateExternalKey`): `return-existing` and `reject` make a
+ *   resend safe, `allow` and `unknown` do not, and the job then needs a person.
+ *
+ * An import's checkpoint is keyed by its external keys, not its step index, and survives replays:
+ * a replayed or re-planned job finds the sales order an earlier run created.
+ */
+import { ShopwireError } from '../lib/errors.ts';
+import type { TransferRecorder } from '../lib/transfer.ts';
+import type { CetecImportOrder } from '../systems/cetec/schemas.ts';
+import type { Plan } from '../translate/plan.ts';
+import type { Checkpoint, JobErrorRecord, JobRecord, Store } from '../store/store.ts';
+import { errorRecord } from './classify.ts';
+import type { CetecPort, DuplicateKeyBehaviour, StepCallContext } from './ports.ts';
+import { parseImportOutcome } from './stored-state.ts';
+import type { ImportOutcome } from './stored-state.ts';
+
+export type { ImportOutcome };
+
+export type RunPlanInput = {
+  store: Store;
+  job: JobRecord;
+  workerId: string;
+  plan: Plan;
+  cetec: CetecPort;
+  duplicateExternalKey: DuplicateKeyBehaviour;
+  recorder?: TransferRecorder;
+  signal?: AbortSignal;
+};
+
+export type PlanResult = { quotes: number[]; orders: number[]; imports: ImportOutcome[]; steps: number };
+
+export type RunPlanResult = { state: 'done'; result: PlanResult } | { state: 'needs-attention'; error: JobErrorRecord; result: PlanResult };
+
+/** Thrown by the engine itself when a worker stops or loses its lease mid-plan. */
+export class RunAbortedError extends ShopwireError {
+  constructor(jobId: string) {
+    super(`job ${jobId}: run stopped before the next step`, { code: 'engine.run_aborted', kind: 'transient' });
+  }
+}
+
+export const DUPLICATE_KEY_CODE = 'cetec.duplicate_external_key';
+
+export function stepKey(plan: Plan, index: number): string {
+  const step = plan.steps[index]!;
+  if (step.kind === 'partrevisiondefinition') return `${index}:partrevisiondefinition:${step.body.prcpart.toUpperCase()}`;
+  return `importjson:${externalKeys(step.body).join(',')}`;
+}
+
+const externalKeys = (orders: CetecImportOrder[]): string[] => orders.map((o) => o.external_key);
+
+export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
+  const { store, job, workerId, plan, cetec } = input;
+  const checkpoints = await store.getCheckpoints(job.id);
+  const byKey = new Map<string, Checkpoint>(checkpoints.map((c) => [c.stepKey, c]));
+  const imports: ImportOutcome[] = [];
+  const result = (): PlanResult => ({
+    quotes: imports.flatMap((i) => i.quotes),
+    orders: imports.flatMap((i) => i.orders),
+    imports: [...imports],
+    steps: plan.steps.length,
+  });
+
+  for (let index = 0; index < plan.steps.length; index++) {
+    if (input.signal?.aborted) throw new RunAbortedError(job.id);
+    const step = plan.steps[index]!;
+    const key = stepKey(plan, index);
+    const at = { key, index };
+    const ctx: StepCallContext = {
+      step: index,
+      ...(input.recorder === undefined ? {} : { recorder: input.recorder }),
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+    };
+    const cp = byKey.get(key);
+
+    if (step.kind === 'partrevisiondefinition') {
+      if (cp !== undefined && cp.run === job.run && cp.status === 'done') continue;
+      await store.markStep(job.id, workerId, at, 'sent');
+      await cetec.defineBom(step.body, ctx);
+      await store.markStep(job.id, workerId, at, 'done');
+      continue;
+    }
+
+    const keys = externalKeys(step.body);
+    let outcome: ImportOutcome | JobErrorRecord;
+    if (cp?.status === 'done') {
+      outcome = parseImportOutcome(cp.result, job.id);
+      if (cp.run !== job.run) await store.markStep(job.id, workerId, at, 'done', outcome);
+    } else if (cp?.status === 'sent' || cp?.status === 'unknown') {
+      outcome = await establish(input, at, step.body, keys, ctx);
+    } else {
+      outcome = await sendImport(input, at, step.body, keys, ctx);
+    }
+    if (!('externalKeys' in outcome)) return { state: 'needs-attention', error: outcome, result: result() };
+    imports.push(outcome);
+  }
+  return { state: 'done', result: result() };
+}
+
+/** Sends the import once. A lost answer marks it `unknown` and rethrows (the next run establishes it). */
+async function sendImport(
+  input: RunPlanInput,
+  at: { key: string; index: number },
+  orders: CetecImportOrder[],
+  keys: string[],
+  ctx: StepCallContext,
+): Promise<ImportOutcome> {
+  const { store, job, workerId, cetec } = input;
+  await store.markStep(job.id, workerId, at, 'sent');
+  try {
+    const answer = await cetec.importOrders(orders, ctx);
+    const outcome: ImportOutcome = { externalKeys: keys, quotes: answer.quotes, orders: answer.orders, numbersKnown: true };
+    await store.markStep(job.id, workerId, at, 'done', outcome);
+    return outcome;
+  } catch (error) {
+    if (error instanceof ShopwireError && error.code === DUPLICATE_KEY_CODE) {
+      // Cetec says the key is taken: the order exists (from an earlier attempt of ours).
+      const outcome = await existingOrder(input, keys, ctx);
+      await store.markStep(job.id, workerId, at, 'done', outcome);
+      return outcome;
+    }
+    const kind = error instanceof ShopwireError ? error.kind : 'internal';
+    // Definite failures (refused, never sent) leave nothing in Cetec: the step can be sent again.
+    const status = kind === 'ambiguous' || kind === 'internal' ? 'unknown' : 'not-started';
+    await store.markStep(job.id, workerId, at, status, { error: errorRecord(error) });
+    throw error;
+  }
+}
+
+/** The order exists in Cetec under these keys; find its numbers if the tenant can say them. */
+async function existingOrder(input: RunPlanInput, keys: string[], ctx: StepCallContext): Promise<ImportOutcome> {
+  const find = input.cetec.findOrderByExternalKey;
+  if (find !== undefined) {
+    const found = await Promise.all(keys.map((k) => find(k, ctx)));
+    if (found.every((f) => f !== null)) {
+      return {
+        externalKeys: keys,
+        quotes: found.flatMap((f) => (f!.quote === null ? [] : [f!.quote])),
+        orders: found.flatMap((f) => (f!.order === null ? [] : [f!.order])),
+        numbersKnown: true,
+      };
+    }
+  }
+  return {
+    externalKeys: keys,
+    quotes: [],
+    orders: [],
+    numbersKnown: false,
+    note: `Cetec reports that external key ${keys.join(', ')} is already used: the sales order exists, but Cetec did not say its quote and order numbers; look them up in Cetec by that external key.`,
+  };
+}
+
+async function establish(
+  input: RunPlanInput,
+  at: { key: string; index: number },
+  orders: CetecImportOrder[],
+  keys: string[],
+  ctx: StepCallContext,
+): Promise<ImportOutcome | JobErrorRecord> {
+  const { store, job, workerId, cetec } = input;
+  const find = cetec.findOrderByExternalKey;
+  if (find !== undefined) {
+    const found = await Promise.all(keys.map((k) => find(k, ctx)));
+    if (found.every((f) => f !== null)) {
+      const outcome: ImportOutcome = {
+        externalKeys: keys,
+        quotes: found.flatMap((f) => (f!.quote === null ? [] : [f!.quote])),
+        orders: found.flatMap((f) => (f!.order === null ? [] : [f!.order])),
+        numbersKnown: true,
+      };
+      await store.markStep(job.id, workerId, at, 'done', outcome);
+      return outcome;
+    }
+    // Proven absent: the earlier attempt created nothing, so sending it now is the first time.
+    if (found.every((f) => f === null)) return sendImport(input, at, orders, keys, ctx);
+    return mayExist(job, keys, 'some of its orders were found in Cetec and some were not');
+  }
+  switch (input.duplicateExternalKey) {
+    case 'return-existing':
+    case 'reject':
+      // Sending the same key again cannot create a second order in this tenant: it either
+      // creates the first (the earlier attempt had not), or answers with the existing one.
+      return sendImport(input, at, orders, keys, ctx);
+    case 'allow':
+    case 'unknown':
+      return mayExist(job, keys, `this tenant's answer to a reused external key is "${input.duplicateExternalKey}", so sending it again could create a second order`);
+  }
+}
+
+function mayExist(job: JobRecord, keys: string[], why: string): JobErrorRecord {
+  return {
+    code: 'engine.import_outcome_unknown',
+    kind: 'ambiguous',
+    message:
+      `Order ${job.key}: the sales order import was sent but its answer was lost, so the order may exist in Cetec; ${why}. ` +
+      `Check Cetec for a quote or sales order with external key ${keys.join(', ')}: if it exists, record its numbers and cancel this job; if not, replay the job after confirming.`,
+    where: `order ${job.key}`,
+  };
+}

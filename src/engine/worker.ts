@@ -1,0 +1,216 @@
+/**
+ * The worker: claims runnable jobs from the store, runs each job's plan, and records the outcome.
+ * Several workers (in one process or several, on SQLite or PostgreSQL) may run at once: the
+ * store's leases make each job run in one place at a time, and fencing (`finishJob` by the lease
+ * holder only) stops a worker that lost its lease from overwriting the new holder's work.
+ */
+import type { Logger } from 'pino';
+import { ShopwireError } from '../lib/errors.ts';
+import { redactText } from '../lib/redact.ts';
+import type { JobRecord, Store } from '../store/store.ts';
+import { topLevelParts } from '../translate/plan.ts';
+import type { Plan } from '../translate/plan.ts';
+import { decide, errorRecord } from './classify.ts';
+import type { FlowHandler } from './flow-handler.ts';
+import { DEFAULT_RETRY_POLICY, attemptsExhausted, backoffDelay } from './retry-policy.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+import { RunAbortedError, runPlan } from './run-plan.ts';
+import { parseStoredPlan } from './stored-state.ts';
+
+export type WorkerOptions = {
+  store: Store;
+  workerId: string;
+  handlers: Partial<Record<JobRecord['flow'], FlowHandler>>;
+  /** Jobs run at once by this worker. Default 1. */
+  concurrency?: number;
+  /** Lease length; renewed every third of it while the job runs. Default 60 s. */
+  leaseMs?: number;
+  /** Pause between claims when nothing was runnable (start() only). Default 1 s. */
+  idleMs?: number;
+  retry?: RetryPolicy;
+  clock?: () => number;
+  random?: () => number;
+  logger?: Logger;
+};
+
+export type Worker = {
+  start(): void;
+  /** Stops claiming, waits for running jobs to finish. */
+  stop(): Promise<void>;
+  /** Claims and runs jobs until none is runnable; returns how many runs ended. */
+  runOnce(options?: { maxJobs?: number }): Promise<number>;
+};
+
+export type RunOutcome = 'finished' | 'lease-lost';
+
+/** The profile is paused by this error's kind; the reason is shown on the dashboard and in `status`. */
+function pauseReason(error: unknown): string {
+  const e = errorRecord(error);
+  return redactText(`${e.kind === 'auth' ? 'credentials refused' : 'configuration error'} (${e.code}): ${e.message}`).slice(0, 500);
+}
+
+export function createWorker(options: WorkerOptions): Worker {
+  const { store, workerId, logger } = options;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const clock = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  let running = false;
+  let lanes: Promise<void>[] = [];
+  const sleepers = new Set<() => void>();
+
+  const policyFor = (handler: FlowHandler | undefined, profile: string): RetryPolicy =>
+    handler?.retryPolicy?.(profile) ?? options.retry ?? DEFAULT_RETRY_POLICY;
+
+  const notify = async (handler: FlowHandler | undefined, job: JobRecord): Promise<void> => {
+    try {
+      await handler?.onStateChange?.(job);
+    } catch (error) {
+      logger?.warn({ err: error, jobId: job.id }, 'reporting a job state change failed; it is reconciled on the next discovery pass');
+    }
+  };
+
+  async function runJob(job: JobRecord): Promise<RunOutcome> {
+    const handler = options.handlers[job.flow];
+    const abort = new AbortController();
+    const renew = setInterval(() => {
+      store.renewLease(job.id, workerId, leaseMs).then(
+        (held) => {
+          if (!held) abort.abort();
+        },
+        () => undefined,
+      );
+    }, Math.max(10, Math.floor(leaseMs / 3)));
+    const finish = async (input: Parameters<Store['finishJob']>[2]): Promise<RunOutcome> => {
+      const after = await store.finishJob(job.id, workerId, input);
+      await notify(handler, after);
+      return 'finished';
+    };
+    try {
+      if (handler === undefined) {
+        return await finish({
+          state: 'needs-attention',
+          error: { code: 'engine.no_handler', kind: 'config', message: `no handler for flow ${job.flow}` },
+        });
+      }
+      await notify(handler, job);
+      const recorder = store.recorderFor(job.id);
+      let plan: Plan;
+      if (job.plan === null) {
+        plan = await handler.prepare({ job, recorder, signal: abort.signal, ...(logger ? { logger } : {}) });
+        const parts = topLevelParts(plan);
+        await store.savePlan(job.id, workerId, plan, parts);
+        if (parts.length > 0 && !(await store.lockParts(job.id, workerId, parts))) {
+          // Another unfinished job defines one of these parts: wait for it (claims skip us until then).
+          logger?.info({ jobId: job.id, parts }, 'job waits for a top-level part held by another job');
+          return await finish({ state: 'pending', countAttempt: false, error: null });
+        }
+      } else {
+        plan = parseStoredPlan(job.plan, job.id);
+      }
+      const outcome = await runPlan({
+        store,
+        job,
+        workerId,
+        plan,
+        cetec: handler.cetec(job.profile),
+        duplicateExternalKey: handler.duplicateExternalKey(job.profile),
+        recorder,
+        signal: abort.signal,
+      });
+      if (outcome.state === 'done') return await finish({ state: 'done', result: outcome.result, error: null });
+      return await finish({ state: 'needs-attention', result: outcome.result, error: outcome.error });
+    } catch (error) {
+      return await fail(job, handler, error, finish);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  async function fail(
+    job: JobRecord,
+    handler: FlowHandler | undefined,
+    error: unknown,
+    finish: (input: Parameters<Store['finishJob']>[2]) => Promise<RunOutcome>,
+  ): Promise<RunOutcome> {
+    if (error instanceof ShopwireError && error.code === 'store.lease_lost') {
+      logger?.warn({ jobId: job.id }, 'lease lost: another worker owns the job now');
+      return 'lease-lost';
+    }
+    if (error instanceof RunAbortedError) {
+      // Stopped between steps: give the job back without counting an attempt.
+      return finish({ state: 'pending', countAttempt: false }).catch(() => 'lease-lost' as const);
+    }
+    const record = errorRecord(error);
+    const decision = decide(error);
+    logger?.info({ jobId: job.id, code: record.code, kind: record.kind, decision }, 'job run failed');
+    try {
+      if (decision === 'pause-profile') {
+        await store.updateProfile(job.profile, { paused: true, pausedReason: pauseReason(error) });
+        return await finish({ state: 'pending', countAttempt: false, error: record });
+      }
+      if (decision === 'needs-attention') return await finish({ state: 'needs-attention', error: record });
+      const policy = policyFor(handler, job.profile);
+      const attempts = job.attempts + 1;
+      if (attemptsExhausted(attempts, policy)) {
+        return await finish({
+          state: 'needs-attention',
+          error: { ...record, message: `${record.message} (gave up after ${attempts} attempts)` },
+        });
+      }
+      return await finish({ state: 'retrying', error: record, nextAttemptAt: clock() + backoffDelay(attempts, policy, random) });
+    } catch (finishError) {
+      if (finishError instanceof ShopwireError && finishError.code === 'store.lease_lost') return 'lease-lost';
+      throw finishError;
+    }
+  }
+
+  async function lane(budget: { left: number }, loop: boolean): Promise<number> {
+    let ended = 0;
+    while (budget.left > 0 && (!loop || running)) {
+      const job = await store.claimJob(workerId, leaseMs, clock());
+      if (job === null) {
+        if (!loop) return ended;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            sleepers.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, options.idleMs ?? 1_000);
+          sleepers.add(done);
+        });
+        continue;
+      }
+      if (!loop) budget.left--;
+      await runJob(job);
+      ended++;
+    }
+    return ended;
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      const budget = { left: Number.POSITIVE_INFINITY };
+      lanes = Array.from({ length: concurrency }, () =>
+        lane(budget, true).then(
+          () => undefined,
+          (error: unknown) => logger?.error({ err: error }, 'worker lane stopped'),
+        ),
+      );
+    },
+    async stop() {
+      running = false;
+      for (const wake of [...sleepers]) wake();
+      await Promise.all(lanes);
+      lanes = [];
+    },
+    async runOnce(runOptions = {}) {
+      const budget = { left: runOptions.maxJobs ?? 10_000 };
+      const counts = await Promise.all(Array.from({ length: concurrency }, () => lane(budget, false)));
+      return counts.reduce((a, b) => a + b, 0);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/** Shared pieces of the engine tests: a fresh SQLite store on a movable clock, a small plan. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../../src/store/sqlite/open.ts';
+import type { Store } from '../../src/store/store.ts';
+import type { CetecBomNode, CetecImportOrder } from '../../src/systems/cetec/schemas.ts';
+import type { Plan } from '../../src/translate/plan.ts';
+
+export type TestClock = { now: number; read: () => number; advance(ms: number): void };
+
+export function testClock(): TestClock {
+  const c: TestClock = {
+    now: Date.parse('2026-02-01T08:00:00Z'),
+    read: () => c.now,
+    advance(ms) {
+      c.now += ms;
+    },
+  };
+  return c;
+}
+
+/** A store on a temporary file; `reopen` gives another connection, as a restarted process would have. */
+export async function tempStore(clock: TestClock): Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'shopwire-engine-'));
+  const path = join(dir, 'shopwire.db');
+  const opened: Store[] = [];
+  const open = async () => {
+    const s = openSqliteStore({ path, clock: clock.read });
+    await s.migrate();
+    opened.push(s);
+    return s;
+  };
+  const store = await open();
+  return {
+    store,
+    reopen: open,
+    cleanup: async () => {
+      for (const s of opened) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const bom = (prcpart: string): CetecBomNode => ({
+  prcpart,
+  revision_text: 'A',
+  bom_definition: [{ prcpart: 'RAW 6061', revision_text: '', qty_per_top: 1.5, component: 1 }],
+  locations: [
+    {
+      location_external_key: 'cnc_milling',
+      build_order: 1,
+      operations: [{ operation_external_key: 'generic_1_sec_operation', repetitions: 90, setup: false, place_in_line: 1, instructions: [] }],
+    },
+  ],
+});
+
+export const importOrder = (key: string, prcpart: string): CetecImportOrder => ({
+  location: 'MN',
+  shipto_name: 'Wile', shipto_address_1: '1 Desert Rd', shipto_address_2: '', shipto_address_3: '', shipto_address_4: '',
+  shipto_city: 'Tucson', shipto_state: 'AZ', shipto_zip: '85701',
+  billto_name: 'Acme', billto_address_1: '1 Desert Rd', billto_address_2: '', billto_address_3: '', billto_address_4: '',
+  billto_city: 'Tucson', billto_state: 'AZ', billto_zip: '85701',
+  external_key: key,
+  internal_comments: '', commission_note: '', ship_via: 'ups_ground', shipping_instructions: '', customer_taxtype: '1', tax_collected: '0.00',
+  place_order: true, internal_customer_id: '1', internal_vendor_id: '1', customer_name: 'Acme Manufacturing',
+  lines: [
+    { prcpart, custpart: '', resale: '12.50', cost: '0', qty: 10, revision: 'A', description: '', comments: '', sourcing_comments: '',
+      due_date: '2026-03-01', ship_date: '', wip_date: '', external_key: 'line_0', transcode: 'SA' },
+  ],
+});
+
+/** The plan of a one-item order: define the part's BOM, then import the sales order. */
+export function orderPlan(orderNumber: string, prcpart = `PRT ORDER-${orderNumber}`): Plan {
+  return {
+    steps: [
+      { kind: 'partrevisiondefinition', body: bom(prcpart) },
+      { kind: 'importjson', body: [importOrder(`prod-${orderNumber}`, prcpart)] },
+    ],
+    warnings: [],
+  };
+}
