@@ -76,6 +76,11 @@ export function defaultSeed(): Seed {
         op(10, 'LAY_A_01', '60', 10, 'LAYUP', [[10, 'CORE_1', '1020'], [20, 'CORE_2', '1020'], [30, 'CU_WIRE', '1005']]),
         op(20, 'EXT_B_01', '25', 20, 'SHEATH', [[10, 'PVC_ST2', '95.5']]),
       ]),
+      // A second alternative of CABLE_A: a heavier sheath, not yet approved.
+      { ...design('CABLE_A', 0, { standard: 'IEC60502', description: '4C 1.5mm2 PVC/PVC heavy sheath', status: 'Draft' }, [
+        op(10, 'LAY_A_01', '60', 10, 'LAYUP', [[10, 'CORE_1', '1020'], [20, 'CORE_2', '1020']]),
+        op(20, 'EXT_B_01', '20', 20, 'SHEATH', [[10, 'PVC_ST2', '140']]),
+      ], false), designAlternative: 1 },
       design('CORE_1', 1, { description: 'Core 1.5mm2 brown' }, [op(10, 'EXT_A_01', '300', 10, 'INSULATE', [[10, 'COND_15', '1010'], [20, 'PVC_TI1', '12.4']])]),
       design('CORE_2', 1, { description: 'Core 1.5mm2 blue' }, [op(10, 'EXT_A_01', '300', 10, 'INSULATE', [[10, 'COND_15', '1010'], [20, 'PVC_TI1', '12.4']])]),
       design('COND_15', 0, { description: 'Conductor 1.5mm2 class 5' }, [op(10, 'STR_A_01', '150', 10, 'STRAND', [[10, 'CU_WIRE', '1030']])]),

@@ -22,6 +22,7 @@ import {
   errorAnswer, payloadHash, readReceivedDesign, toWriteBack, type ImportStatus, type ReceiverPolicy,
 } from '../systems/cablebuilder/send-design-contract.ts';
 import { resolveAssumptions, type CableBuilderAssumptions } from '../systems/cablebuilder/assumptions.ts';
+import { registerSecret } from '../lib/redact.ts';
 import { designKey, type CommonDesign, type SendDesignResponse } from '../systems/cablebuilder/schemas.ts';
 import { planDesignImport, DesignRefusedError } from '../systems/cablebuilder/import-design.ts';
 import { DesignTranslationError } from '../translate/design-to-cetec/errors.ts';
@@ -89,6 +90,8 @@ function authorised(request: FastifyRequest, auth: ReceiverAuth): boolean {
 export async function cableBuilderReceiver(app: FastifyInstance, options: CableBuilderReceiverOptions): Promise<void> {
   const a = resolveAssumptions(options.assumptions);
   const now = options.now ?? (() => new Date());
+  if (options.auth.mode === 'shared-secret') registerSecret(options.auth.secret);
+  if (options.auth.mode === 'basic') registerSecret(options.auth.password);
   const bodyLimit = options.bodyLimitBytes ?? 5 * 1024 * 1024;
   const fail = (request: FastifyRequest, reply: FastifyReply, status: number, name: string, detail: string): FastifyReply =>
     reply.code(status).type('application/json; charset=utf-8').send(errorAnswer(status, name, detail, `${request.protocol}://${request.host}${request.url.split('?')[0]}`, now()));

@@ -97,3 +97,12 @@ test('pull: Get Design (all levels) → Cetec → Update Design write-back', asy
   assert.equal(header('CORE_2', 'erpStatus'), 'In ERP');
   assert.equal(header('CORE_2', 'erpRevision'), '0.1');
 });
+
+test('another alternative of the same design is its own design; unapproved, it is refused and nothing reaches Cetec', async () => {
+  h.cetec.reset();
+  const [answer] = await h.cablebuilder.send('CABLE_A#1');
+  assert.equal(answer!.outcome, 'rejected');
+  assert.deepEqual((answer!.body as { errors: string[] }).errors, ['Error: design CABLE_A#1 version 0 is not approved']);
+  assert.equal(h.cablebuilder.design('CABLE_A', 1)?.detail.inERP, false);
+  assert.deepEqual(h.cetec.journal(), []);
+});

@@ -135,7 +135,7 @@ test('an emulator that demands credentials answers 401 in the error structure', 
   try {
     const denied = await fetch(`${locked.url}/getDesign`, { method: 'POST', body: '{"design":"CABLE_A","designAlternative":0}' });
     assert.equal(denied.status, 401);
-    assert.equal((await denied.json()).status, 401);
+    assert.equal(((await denied.json()) as { status: number }).status, 401);
     const allowed = await fetch(`${locked.url}/getDesign`, { method: 'POST', headers: { 'x-api-key': 'k-123456' }, body: '{"design":"CABLE_A","designAlternative":0}' });
     assert.equal(allowed.status, 200);
   } finally {
