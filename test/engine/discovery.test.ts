@@ -1,0 +1,189 @@
+/**
+ * Discovery against the Paperless Parts emulator over HTTP with the real Paperless client: the
+ * cursor, integration actions following their job, turning the integration off and on, heartbeats.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { startPaperlessEmulator } from '../../emulators/paperless/server.ts';
+import type { PaperlessEmulator } from '../../emulators/paperless/server.ts';
+import { createActionReporter } from '../../src/engine/action-status.ts';
+import { createDiscovery, TURNED_OFF_REASON } from '../../src/engine/discovery.ts';
+import { createOrderExportHandler } from '../../src/engine/order-export.ts';
+import type { CetecPort, PaperlessPort } from '../../src/engine/ports.ts';
+import { createWorker } from '../../src/engine/worker.ts';
+import { ShopwireError } from '../../src/lib/errors.ts';
+import type { Store } from '../../src/store/store.ts';
+import { createPaperlessClient } from '../../src/systems/paperless/client.ts';
+import type { PaperlessClient } from '../../src/systems/paperless/client.ts';
+import { orderPlan, tempStore, testClock } from './helpers.ts';
+import type { TestClock } from './helpers.ts';
+
+describe('discovery with the Paperless Parts emulator', () => {
+  let emu: PaperlessEmulator;
+  let client: PaperlessClient;
+  let clock: TestClock;
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let imported: string[];
+
+  before(async () => {
+    emu = await startPaperlessEmulator({ generated: { seed: 7, count: 3, startNumber: 200 } });
+    client = createPaperlessClient({ baseUrl: emu.url, token: emu.token(), timeoutMs: 5_000, breaker: false, retry: { maxAttempts: 1 } });
+  });
+  after(async () => {
+    await client.close();
+    await emu.close();
+  });
+  beforeEach(async () => {
+    await emu.reset();
+    clock = testClock();
+    ({ store, cleanup } = await tempStore(clock));
+    imported = [];
+  });
+  afterEach(() => cleanup());
+
+  const cetec: CetecPort = {
+    async defineBom() {},
+    async importOrders(orders) {
+      imported.push(...orders.map((o) => o.external_key));
+      return { quotes: [1001], orders: [5001], success: 1 };
+    },
+  };
+  const reporter = () => createActionReporter({ store, paperless: () => client });
+  const discovery = (paperless: PaperlessPort = client, startAfterOrder = 0) =>
+    createDiscovery({
+      store,
+      profile: 'prod',
+      paperless,
+      reporter: reporter(),
+      integrationUuid: emu.integrationUuid,
+      startAfterOrder,
+      heartbeatEveryMs: 180_000,
+      clock: clock.read,
+    });
+  const worker = (translate: (order: unknown) => ReturnType<typeof orderPlan>) => {
+    const r = reporter();
+    return createWorker({
+      store,
+      workerId: 'w',
+      clock: clock.read,
+      handlers: {
+        'order-export': createOrderExportHandler({
+          paperless: () => client,
+          cetec: () => cetec,
+          translate: (order) => translate(order),
+          duplicateExternalKey: () => 'reject',
+          onStateChange: (job) => r.reportJob(job),
+        }),
+      },
+    });
+  };
+
+  it('enqueues one job per new order after the configured start, then advances the cursor', async () => {
+    const all = await client.newOrderNumbers(0);
+    const start = all[1]!;
+    const found = await discovery(client, start).discoverNewOrders();
+    assert.deepEqual(found, all.filter((n) => n > start));
+    assert.equal((await store.getProfile('prod')).cursor, all[all.length - 1]);
+    assert.deepEqual((await store.listJobs({ limit: 50, offset: 0 })).jobs.map((j) => Number(j.key)).sort((a, b) => a - b), found);
+    assert.deepEqual(await discovery(client, start).discoverNewOrders(), [], 'nothing new on the next pass');
+  });
+
+  it('does not advance the cursor when storing a job fails; the next pass enqueues them all', async () => {
+    const all = await client.newOrderNumbers(0);
+    let calls = 0;
+    const failing: Store = {
+      ...store,
+      enqueueJob: async (input) => {
+        if (++calls === 2) throw new ShopwireError('disk full', { code: 'store.unavailable', kind: 'transient' });
+        return store.enqueueJob(input);
+      },
+    };
+    const d = createDiscovery({ store: failing, profile: 'prod', paperless: client, reporter: reporter(), startAfterOrder: 0, clock: clock.read });
+    await assert.rejects(d.discoverNewOrders(), { code: 'store.unavailable' });
+    assert.equal((await store.getProfile('prod')).cursor, null, 'cursor unchanged');
+    assert.deepEqual(await discovery().discoverNewOrders(), all);
+    assert.equal((await store.listJobs({ limit: 50, offset: 0 })).total, all.length);
+  });
+
+  it('an integration action attaches to the order job, goes in_progress, then completed with the Cetec numbers', async () => {
+    const number = (await client.newOrderNumbers(0))[0]!;
+    const action = emu.requestExport(number);
+    const d = discovery();
+    const polled = await d.pollIntegration();
+    assert.equal(polled.actions, 1);
+    const job = (await store.findJob('order-export', 'prod', String(number)))!;
+    assert.equal(job.triggers.some((t) => t.actionUuid === action.uuid), true);
+    assert.equal(emu.state.actions.get(action.uuid)!.status, 'in_progress');
+
+    // A second request for the same order (the shop clicked again) joins the same job.
+    const again = emu.requestExport(number);
+    await d.pollIntegration();
+    assert.equal((await store.listJobs({ limit: 10, offset: 0 })).total, 1);
+
+    await worker(() => orderPlan(String(number))).runOnce();
+    for (const uuid of [action.uuid, again.uuid]) {
+      const a = emu.state.actions.get(uuid)!;
+      assert.equal(a.status, 'completed');
+      assert.match(a.status_message ?? '', /quote 1001, sales order 5001/);
+    }
+    assert.deepEqual(imported, [`prod-${number}`]);
+  });
+
+  it('a failing job marks its action failed with a short readable reason', async () => {
+    const number = (await client.newOrderNumbers(0))[0]!;
+    const action = emu.requestExport(number);
+    await discovery().pollIntegration();
+    await worker(() => {
+      throw new ShopwireError(`material "Unobtainium" has no Cetec part mapping; ${'add it to mappings.materials. '.repeat(20)}`, {
+        code: 'translate.material_unmapped',
+        kind: 'data',
+        where: `order ${number} › item 0 › component 1 › material`,
+      });
+    }).runOnce();
+    const a = emu.state.actions.get(action.uuid)!;
+    assert.equal(a.status, 'failed');
+    assert.ok((a.status_message ?? '').length <= 250);
+    assert.match(a.status_message ?? '', new RegExp(`^order ${number} › item 0 › component 1 › material: material "Unobtainium"`));
+  });
+
+  it('turning the integration off pauses the profile and cancels every open action; on resumes', async () => {
+    const numbers = (await client.newOrderNumbers(0)).slice(0, 2);
+    const actions = numbers.map((n) => emu.requestExport(n));
+    const d = discovery();
+    await d.pollIntegration();
+    emu.setIntegrationActive(false);
+    await d.pollIntegration();
+    const p = await store.getProfile('prod');
+    assert.equal(p.paused, true);
+    assert.equal(p.pausedReason, TURNED_OFF_REASON);
+    for (const a of actions) assert.equal(emu.state.actions.get(a.uuid)!.status, 'cancelled');
+    assert.equal(await worker(() => orderPlan('x')).runOnce(), 0, 'nothing runs while off');
+    emu.setIntegrationActive(true);
+    await d.pollIntegration();
+    assert.equal((await store.getProfile('prod')).paused, false);
+  });
+
+  it('stores polled events before acting: a crash while handling them loses nothing', async () => {
+    const number = (await client.newOrderNumbers(0))[0]!;
+    const action = emu.requestExport(number);
+    const broken: PaperlessPort = { ...client, getIntegrationAction: async () => { throw new Error('crash'); } } as PaperlessPort;
+    await assert.rejects(discovery(broken).pollIntegration());
+    assert.equal((await store.unhandledEvents('prod')).length, 1, 'the event is in the inbox');
+    // The emulator will not deliver it again (reading acknowledged it); the inbox still has it.
+    await discovery().pollIntegration();
+    assert.equal(emu.state.actions.get(action.uuid)!.status, 'in_progress');
+    assert.deepEqual(await store.unhandledEvents('prod'), []);
+  });
+
+  it('sends a heartbeat at most every heartbeatEveryMs', async () => {
+    const d = discovery();
+    const before = emu.state.heartbeats.length;
+    assert.equal(await d.heartbeat(), true);
+    assert.equal(await d.heartbeat(), false);
+    clock.advance(180_000);
+    assert.equal(await d.heartbeat(), true);
+    assert.equal(emu.state.heartbeats.length - before, 2);
+    assert.notEqual((await store.getProfile('prod')).lastHeartbeatAt, null);
+  });
+});
