@@ -201,7 +201,8 @@ function mayExist(job: JobRecord, keys: string[], why: string): JobErrorRecord {
     kind: 'ambiguous',
     message:
       `Order ${job.key}: the sales order import was sent but its answer was lost, so the order may exist in Cetec; ${why}. ` +
-      `Check Cetec for a quote or sales order with external key ${keys.join(', ')}: if it exists, record its numbers and cancel this job; if not, replay the job after confirming.`,
+      `Check Cetec for a quote or sales order with external key ${keys.join(', ')}, then tell shopwire what you found ` +
+      `(resolve the import as created, with its numbers, or as not created); the job then finishes or sends it once.`,
     where: `order ${job.key}`,
   };
 }

@@ -295,6 +295,16 @@ export function createStoreCore(options: StoreCoreOptions): Store {
       });
     },
 
+    async resolveStep(jobId, stepKey, status, result) {
+      return operator(jobId, ['pending', 'retrying', 'needs-attention', 'cancelled', 'done'], async (tx, now) => {
+        const changed = await tx.run(
+          jobs.operatorSetStep(jobId, stepKey, status, result === undefined ? null : JSON.stringify(redactValue(result)), now),
+        );
+        if (changed === 0) throw new ShopwireError(`job ${jobId} has no step ${stepKey}`, { code: 'store.step_not_found', kind: 'data' });
+        return changed;
+      });
+    },
+
     getJob: (jobId) => loadJob(db, jobId),
 
     async findJob(flow: Flow, profile: string, key: string) {

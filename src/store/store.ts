@@ -198,6 +198,12 @@ export interface Store {
   /** Operators: stop a job that has not finished (pending, retrying, needs-attention). */
   cancelJob(jobId: string, reason?: string): Promise<OperatorResult>;
 
+  /**
+   * Operators: record what a person established about one step of a job that is not running
+   * (e.g. that a sales order import whose answer was lost did, or did not, create the order).
+   */
+  resolveStep(jobId: string, stepKey: string, status: StepStatus, result?: unknown): Promise<OperatorResult>;
+
   getJob(jobId: string): Promise<JobRecord | null>;
   findJob(flow: Flow, profile: string, key: string): Promise<JobRecord | null>;
   /** Newest first. */

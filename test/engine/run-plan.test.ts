@@ -10,6 +10,7 @@ import type { CetecEmulator } from '../../emulators/cetec/server.ts';
 import { cetecPort } from '../../src/engine/ports.ts';
 import type { CetecPort, DuplicateKeyBehaviour } from '../../src/engine/ports.ts';
 import { runPlan } from '../../src/engine/run-plan.ts';
+import { resolveImport } from '../../src/engine/resolve-import.ts';
 import { createPayloadPlanHandler } from '../../src/engine/order-export.ts';
 import { createWorker } from '../../src/engine/worker.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -195,6 +196,32 @@ describe('runPlan with the Cetec emulator', () => {
         assert.match(second.lastError!.message, /may exist in Cetec/);
         assert.match(second.lastError!.message, /prod-200/);
       }
+    });
+  }
+
+  for (const created of [true, false]) {
+    it(`an operator resolves an unknown import as ${created ? 'created' : 'not created'}; the job then ${created ? 'finishes without importing' : 'imports once'}`, async () => {
+      emu.setBehaviours({ duplicateExternalKey: 'allow' });
+      if (created) loseImportAnswer();
+      else emu.faults.script('POST /importjson/quotes', [{ kind: 'reset' }]);
+      const { job } = await enqueue('400');
+      const w = worker(store, 'allow', false);
+      await w.runOnce();
+      clock.advance((await store.getJob(job.id))!.nextAttemptAt - clock.now);
+      await w.runOnce();
+      assert.equal((await store.getJob(job.id))!.state, 'needs-attention');
+      const existing = emu.state.ordersByExternalKey('prod-400');
+      assert.equal(existing.length, created ? 1 : 0);
+      const resolved = await resolveImport(
+        store,
+        job.id,
+        created ? { created: true, quotes: [existing[0]!.quote ?? 0], orders: [existing[0]!.ordernum] } : { created: false },
+      );
+      assert.equal(resolved.ok && resolved.job.state, 'pending');
+      await w.runOnce();
+      const done = (await store.getJob(job.id))!;
+      assert.equal(done.state, 'done');
+      assert.equal(emu.state.ordersByExternalKey('prod-400').length, 1, 'exactly one sales order either way');
     });
   }
 

@@ -130,6 +130,10 @@ export function jobStatements(d: Dialect) {
       ON CONFLICT (job_id, step_key) DO UPDATE SET step_index = excluded.step_index, run = excluded.run,
         status = excluded.status, result = excluded.result, updated_at = excluded.updated_at`,
 
+    operatorSetStep: (jobId: string, key: string, status: string, result: string | null, now: number): Statement => sql`
+      UPDATE job_steps SET status = ${status}, result = ${result}, updated_at = ${now}
+      WHERE job_id = ${Number(jobId)} AND step_key = ${key}`,
+
     selectSteps: (jobId: string): Statement =>
       sql`SELECT * FROM job_steps WHERE job_id = ${Number(jobId)} ORDER BY run, step_index, step_key`,
   };
