@@ -159,7 +159,7 @@ export async function cableBuilderReceiver(app: FastifyInstance, options: CableB
       payloadHash: payloadHash(designs),
     });
     if (!stored.created && !stored.changed) notes.push(`Note: design ${name} version ${top.detail.version ?? '?'} was already received (job ${stored.jobId})`);
-    else if (!stored.created) notes.push(`Note: design ${name} version ${top.detail.version ?? '?'} changed since it was received; re-importing (job ${stored.jobId})`);
+    else if (!stored.created) notes.push(`Note: design ${name} was received before with other content; re-importing version ${top.detail.version ?? '?'} (job ${stored.jobId})`);
     const answer = (success: boolean, status: ImportStatus, errors: string[]): SendDesignResponse => ({
       success,
       errors,

@@ -67,7 +67,7 @@ test('a repeat of the same design version is recognised and not imported again; 
   // Change a mapped, non-primary attribute without a new version, then resend.
   h.cablebuilder.state.designs.get('CABLE_A#0')!.operations[0]!.layers[0]!.boms[0]!.attributes.find((a) => a.name === 'quantity')!.value = '1030';
   const [changed] = await h.cablebuilder.send('CABLE_A');
-  assert.ok((changed!.body as { errors: string[] }).errors.some((e) => e.includes('changed since it was received')));
+  assert.ok((changed!.body as { errors: string[] }).errors.some((e) => e.includes('received before with other content')));
   assert.equal(h.inbox.jobs.get('CABLE_A#0@3')?.runs, 2);
   assert.equal(h.cetec.state.bom('CABLE_A', '0.3')?.[0]?.qty_per_top, 1.03);
 });

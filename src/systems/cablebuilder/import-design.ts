@@ -12,7 +12,7 @@ import { toDesignPlan, toDesignPartRevision, topDesignOf, type DesignPartRevisio
 import { DesignTranslationError } from '../../translate/design-to-cetec/errors.ts';
 import { ShopwireError } from '../../lib/errors.ts';
 import type { CableBuilderClient, DesignWriteResult } from './client.ts';
-import type { CommonDesign } from './schemas.ts';
+import { designSchema, describeIssue, type CommonDesign } from './schemas.ts';
 import { refusalReasons, toWriteBack, type ImportStatus, type ReceiverPolicy } from './send-design-contract.ts';
 
 export type CetecBomWriter = { defineBom(node: CetecBomNode, ctx?: { step?: number }): Promise<void> };
@@ -39,6 +39,21 @@ export class DesignRefusedError extends ShopwireError {
     super(reasons.join('; '), { code: 'design.refused', kind: 'data', details: { reasons } });
     this.reasons = reasons;
   }
+}
+
+/**
+ * A design set stored by the receiver (`DesignInboxInput.payload`), read back from the store:
+ * stored state is input too, so it is parsed again. Throws a `data` error naming the element.
+ */
+export function parseStoredDesignPayload(payload: unknown): CommonDesign[] {
+  const list = Array.isArray(payload) ? payload : [payload];
+  return list.map((element, i) => {
+    const parsed = designSchema.safeParse(element);
+    if (!parsed.success) {
+      throw new ShopwireError(`stored design payload [${i}]: ${describeIssue(parsed.error)}`, { code: 'design.payload-invalid', kind: 'data' });
+    }
+    return parsed.data;
+  });
 }
 
 /** Pure: policy check and translation. Throws DesignRefusedError or DesignTranslationError. */
