@@ -164,6 +164,33 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         assert.deepEqual(nowB?.parts, ['BRACKET-1', 'PLATE-2']);
       }));
 
+    it('racing claimers never lease two jobs sharing a part', () =>
+      withStore(async (store, _clock, second) => {
+        const other = second ? await second() : store;
+        try {
+          for (let round = 0; round < 10; round++) {
+            const ids: string[] = [];
+            for (const n of [1, 2]) {
+              const { job } = await store.enqueueJob(order(`p${round}-${n}`));
+              ids.push(job.id);
+            }
+            // Both jobs planned with the same part, neither holding it yet.
+            const planned = [await store.claimJob('planner', 60_000), await store.claimJob('planner', 60_000)];
+            assert.deepEqual(planned.map((j) => j?.id).sort(), [...ids].sort());
+            for (const id of ids) await store.savePlan(id, 'planner', { steps: [] }, [`SHARED-${round}`]);
+            for (const id of ids) await store.finishJob(id, 'planner', { state: 'pending', countAttempt: false });
+            const claims = (await Promise.all([store.claimJob('a', 60_000), other.claimJob('b', 60_000), store.claimJob('c', 60_000)])).filter((j) => j !== null);
+            assert.equal(claims.length, 1, `round ${round}: exactly one of the two jobs runs`);
+            await store.finishJob(claims[0]!.id, claims[0]!.leaseOwner!, { state: 'done' });
+            const next = await other.claimJob('d', 60_000);
+            assert.ok(next !== null && next.id !== claims[0]!.id, `round ${round}: the other job runs once the first is done`);
+            await other.finishJob(next.id, 'd', { state: 'done' });
+          }
+        } finally {
+          if (other !== store) await other.close();
+        }
+      }));
+
     it('keeps checkpoints per step and run; replay starts a new run', () =>
       withStore(async (store) => {
         const { job } = await store.enqueueJob(order('300'));

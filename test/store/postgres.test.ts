@@ -1,23 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import { storeContract } from './contract.ts';
 
-/** SHOPWIRE_TEST_PG_URL from the environment, or from .shopwire/test-env (scripts/system-deps.sh writes it). */
-function pgUrl(): string | undefined {
-  if (process.env.SHOPWIRE_TEST_PG_URL) return process.env.SHOPWIRE_TEST_PG_URL;
-  try {
-    const line = readFileSync(new URL('../../.shopwire/test-env', import.meta.url), 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('SHOPWIRE_TEST_PG_URL='));
-    return line?.slice('SHOPWIRE_TEST_PG_URL='.length).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const url = pgUrl();
+/** Set by `npm test` (scripts/test.ts loads .shopwire/test-env, written by scripts/system-deps.sh). */
+const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 
 storeContract(
   'postgres',
@@ -37,5 +24,5 @@ storeContract(
       },
     };
   },
-  { skip: url === undefined ? 'SHOPWIRE_TEST_PG_URL is not set (nor in .shopwire/test-env): PostgreSQL contract run skipped' : false },
+  { skip: url === undefined ? 'SHOPWIRE_TEST_PG_URL is not set: PostgreSQL contract run skipped (run scripts/system-deps.sh, then npm test, or export it)' : false },
 );
