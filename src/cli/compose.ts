@@ -1,0 +1,209 @@
+/**
+ * The composition root: the one place that builds real parts from the config and wires them
+ * together (store, clients per profile, engine handlers, worker, discovery, metrics). Commands call
+ * `openHub` and use what they need; nothing below src/cli reads the config file or the environment.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/load.ts';
+import type { Profile } from '../config/schema.ts';
+import { ConfigError } from '../config/errors.ts';
+import { createActionReporter, type ActionReporter } from '../engine/action-status.ts';
+import { createDiscovery, type Discovery } from '../engine/discovery.ts';
+import { createOrderExportHandler } from '../engine/order-export.ts';
+import { cetecPort, type CetecPort, type PaperlessPort } from '../engine/ports.ts';
+import type { FlowHandler } from '../engine/flow-handler.ts';
+import { createWorker, type Worker } from '../engine/worker.ts';
+import type { Logger } from '../lib/log.ts';
+import { createMetrics, metricsRecorder, type Metrics } from '../lib/metrics.ts';
+import { openStore } from '../store/open.ts';
+import type { JobRecord, Store } from '../store/store.ts';
+import { createCetecClient, type CetecClient } from '../systems/cetec/client.ts';
+import { createPaperlessClient, type PaperlessClient } from '../systems/paperless/client.ts';
+import { toOrderPlan } from '../translate/order-to-cetec/plan.ts';
+
+export type HubOptions = {
+  config: Config;
+  logger: Logger;
+  /** Profiles this process works for (default: all). */
+  profiles?: string[];
+  /** Jobs run at once by this process's worker. Default: the largest Cetec concurrency of its profiles. */
+  concurrency?: number;
+  leaseMs?: number;
+  /** Pause between claims when idle. */
+  idleMs?: number;
+  metrics?: Metrics;
+  /** Extra flow handlers (the CableBuilder design import). */
+  handlers?: Partial<Record<JobRecord['flow'], FlowHandler>>;
+};
+
+export type Hub = {
+  config: Config;
+  store: Store;
+  metrics: Metrics;
+  profiles: Profile[];
+  workerId: string;
+  worker: Worker;
+  reporter: ActionReporter;
+  discovery(profile: string): Discovery;
+  paperless(profile: string): PaperlessClient;
+  cetec(profile: string): CetecClient;
+  close(): Promise<void>;
+};
+
+/** Opens the configured store and applies migrations. */
+export async function openConfiguredStore(config: Config): Promise<Store> {
+  let store: Store;
+  if ('sqlite' in config.store) {
+    const file = path.resolve(config.file ? path.dirname(config.file) : process.cwd(), config.store.sqlite);
+    mkdirSync(path.dirname(file), { recursive: true });
+    store = openStore({ sqlite: file });
+  } else {
+    const url = config.secret(config.store.postgres.urlEnv, 'store.postgres.urlEnv');
+    store = openStore({ postgres: { url, ...(config.store.postgres.schema ? { schema: config.store.postgres.schema } : {}) } });
+  }
+  await store.migrate();
+  return store;
+}
+
+export async function openHub(options: HubOptions): Promise<Hub> {
+  const { config, logger } = options;
+  const names = options.profiles ?? Object.keys(config.profiles);
+  const profiles = names.map((name) => {
+    const profile = config.profiles[name];
+    if (!profile) throw new ConfigError(`${config.file ?? 'config'}: no profile named ${JSON.stringify(name)}`);
+    return profile;
+  });
+  const byName = new Map(profiles.map((p) => [p.name, p]));
+  const profileOf = (name: string): Profile => {
+    const profile = byName.get(name);
+    if (!profile) throw new ConfigError(`profile ${JSON.stringify(name)} is not run by this process`);
+    return profile;
+  };
+  const metrics = options.metrics ?? createMetrics();
+  const rawStore = await openConfiguredStore(config);
+  // Every transfer a job records also feeds the latency and retry metrics.
+  const store: Store = new Proxy(rawStore, {
+    get(target, property, receiver) {
+      if (property === 'recorderFor') return (jobId: string) => metricsRecorder(target.recorderFor(jobId), metrics);
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+
+  const paperlessClients = new Map<string, PaperlessClient>();
+  const cetecClients = new Map<string, CetecClient>();
+  const paperless = (name: string): PaperlessClient => {
+    let client = paperlessClients.get(name);
+    if (!client) {
+      const p = profileOf(name).paperless;
+      client = createPaperlessClient({
+        baseUrl: p.baseUrl,
+        token: config.secret(p.tokenEnv, `profiles.${name}.paperless.tokenEnv`),
+        timeoutMs: p.timeoutMs,
+        ratePerMinute: p.ratePerMinute,
+        recorder: metricsRecorder({ start: () => '', end: () => {} }, metrics),
+      });
+      paperlessClients.set(name, client);
+    }
+    return client;
+  };
+  const cetec = (name: string): CetecClient => {
+    let client = cetecClients.get(name);
+    if (!client) {
+      const c = profileOf(name).cetec;
+      client = createCetecClient({
+        baseUrl: c.baseUrl,
+        token: config.secret(c.tokenEnv, `profiles.${name}.cetec.tokenEnv`),
+        timeoutMs: c.timeoutMs,
+        concurrency: c.concurrency,
+        ratePerSecond: c.ratePerSecond,
+        importSourceName: c.importSourceName,
+        tokenPlacement: c.tokenPlacement,
+        orderLookup: c.orderLookup,
+        recorder: metricsRecorder({ start: () => '', end: () => {} }, metrics),
+      });
+      metrics.watchBreaker({ system: 'cetec', target: name }, () => client!.breakerState());
+      cetecClients.set(name, client);
+    }
+    return client;
+  };
+  const paperlessPort = (name: string): PaperlessPort => paperless(name);
+  const cetecPorts = new Map<string, CetecPort>();
+  const cetecPortOf = (name: string): CetecPort => {
+    let port = cetecPorts.get(name);
+    if (!port) {
+      port = cetecPort(cetec(name), profileOf(name).cetec.orderLookup);
+      cetecPorts.set(name, port);
+    }
+    return port;
+  };
+
+  const reporter = createActionReporter({ store, paperless: paperlessPort, logger });
+  const onStateChange = async (job: JobRecord): Promise<void> => {
+    if (job.state === 'done' || job.state === 'needs-attention') {
+      metrics.jobFinished({ profile: job.profile, flow: job.flow, outcome: job.state === 'done' ? 'done' : 'failed' });
+    }
+    if (job.flow === 'order-export' && byName.get(job.profile)?.paperless.integrationUuid) await reporter.reportJob(job);
+  };
+  const orderExport = createOrderExportHandler({
+    paperless: paperlessPort,
+    cetec: cetecPortOf,
+    translate: (order, profile) => toOrderPlan(order, profileOf(profile).translation, { profile }),
+    duplicateExternalKey: (profile) => profileOf(profile).cetec.duplicateExternalKey,
+    retryPolicy: (profile) => profileOf(profile).retry,
+    onStateChange,
+  });
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const worker = createWorker({
+    store,
+    workerId,
+    handlers: { 'order-export': orderExport, ...options.handlers },
+    concurrency: options.concurrency ?? Math.max(1, ...profiles.map((p) => p.cetec.concurrency)),
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
+    logger,
+  });
+
+  const discoveries = new Map<string, Discovery>();
+  const discovery = (name: string): Discovery => {
+    let d = discoveries.get(name);
+    if (!d) {
+      const p = profileOf(name);
+      d = createDiscovery({
+        store,
+        profile: name,
+        paperless: paperlessPort(name),
+        reporter,
+        ...(p.paperless.integrationUuid ? { integrationUuid: p.paperless.integrationUuid } : {}),
+        startAfterOrder: p.schedule.startAfterOrder,
+        newOrders: p.discovery.newOrders,
+        integrationActions: p.discovery.integrationActions,
+        heartbeatEveryMs: p.schedule.heartbeatMinutes * 60_000,
+        logger,
+      });
+      discoveries.set(name, d);
+    }
+    return d;
+  };
+
+  return {
+    config,
+    store,
+    metrics,
+    profiles,
+    workerId,
+    worker,
+    reporter,
+    discovery,
+    paperless,
+    cetec,
+    async close() {
+      await worker.stop();
+      await Promise.all([...paperlessClients.values(), ...cetecClients.values()].map((c) => c.close()));
+      await rawStore.close();
+    },
+  };
+}

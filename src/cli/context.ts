@@ -1,0 +1,52 @@
+/**
+ * What every command that works with the store needs: the config (from --config), a logger on
+ * stderr, and helpers to print jobs. Kept apart from compose.ts, which builds the running parts.
+ */
+import type { Command } from 'commander';
+import { loadConfig, type Config } from '../config/load.ts';
+import { createLogger, type Logger } from '../lib/log.ts';
+import { redactText } from '../lib/redact.ts';
+import type { JobRecord } from '../store/store.ts';
+
+export function commandConfig(command: Command): Config {
+  return loadConfig({ file: command.optsWithGlobals().config as string | undefined });
+}
+
+export function commandLogger(): Logger {
+  return createLogger({ level: process.env.SHOPWIRE_LOG_LEVEL ?? 'warn' });
+}
+
+/** `MN1234` style numbers and quote numbers from a job result, or null. */
+export function describeResult(job: JobRecord): string {
+  const result = job.result as { quotes?: unknown; orders?: unknown } | null;
+  const quotes = Array.isArray(result?.quotes) ? result.quotes : [];
+  const orders = Array.isArray(result?.orders) ? result.orders : [];
+  const parts = [quotes.length ? `quote ${quotes.join(', ')}` : '', orders.length ? `sales order ${orders.join(', ')}` : ''].filter(Boolean);
+  return parts.join(', ');
+}
+
+export function describeJob(job: JobRecord): string {
+  const what = job.flow === 'order-export' ? `order ${job.key}` : `design ${job.key}`;
+  const head = `${job.id}  ${job.profile}  ${what}  ${job.state}`;
+  if (job.state === 'done') return `${head}  ${describeResult(job)}`.trimEnd();
+  if (job.lastError) return `${head}  ${redactText(job.lastError.message)}`;
+  return head;
+}
+
+export function jobJson(job: JobRecord): Record<string, unknown> {
+  return {
+    id: job.id,
+    flow: job.flow,
+    profile: job.profile,
+    key: job.key,
+    state: job.state,
+    attempts: job.attempts,
+    result: job.result,
+    error: job.lastError,
+    updatedAt: new Date(job.updatedAt).toISOString(),
+  };
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${redactText(JSON.stringify(value, null, 2))}\n`);
+}

@@ -1,0 +1,49 @@
+/**
+ * `shopwire order <number> [--profile p]`: export one Paperless Parts order now (the seed's
+ * run_single_order.sh). An order already exported is not exported again: `replay` does that.
+ */
+import type { Command } from 'commander';
+import { ShopwireError } from '../lib/errors.ts';
+import { openHub } from './compose.ts';
+import { commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
+
+export function register(program: Command): void {
+  program
+    .command('order')
+    .description('export one Paperless Parts order now')
+    .argument('<number>', 'Paperless Parts order number')
+    .option('-p, --profile <name>', 'profile (default: the default profile)')
+    .option('--json', 'print the job as JSON')
+    .action(async (numberText: string, options: { profile?: string; json?: boolean }, command: Command) => {
+      if (!/^\d+$/.test(numberText) || Number(numberText) <= 0) {
+        throw new ShopwireError(`order: "${numberText}" is not an order number`, { code: 'cli.usage', kind: 'data' });
+      }
+      const config = commandConfig(command);
+      const profile = options.profile ?? config.defaultProfile;
+      const hub = await openHub({ config, logger: commandLogger(), profiles: [profile] });
+      try {
+        const { job: queued, created } = await hub.store.enqueueJob({
+          flow: 'order-export',
+          profile,
+          key: numberText,
+          trigger: { kind: 'cli', actor: process.env.USER ?? 'cli' },
+        });
+        if (!created && queued.state === 'done') {
+          if (options.json) printJson(jobJson(queued));
+          else process.stdout.write(`${describeJob(queued)}\nalready exported; \`shopwire replay ${queued.id}\` exports it again\n`);
+          return;
+        }
+        if (queued.state === 'needs-attention' || queued.state === 'cancelled') {
+          await hub.store.retryJob(queued.id);
+        }
+        // Runs whatever is runnable, this order among it, until nothing is left to run now.
+        await hub.worker.runOnce();
+        const job = (await hub.store.getJob(queued.id))!;
+        if (options.json) printJson(jobJson(job));
+        else process.stdout.write(`${describeJob(job)}\n`);
+        process.exitCode = job.state === 'done' ? 0 : 1;
+      } finally {
+        await hub.close();
+      }
+    });
+}

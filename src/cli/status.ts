@@ -1,0 +1,49 @@
+/** `shopwire status [--json]`: jobs by state, last poll, last heartbeat, the needs-attention list. */
+import type { Command } from 'commander';
+import { openConfiguredStore } from './compose.ts';
+import { commandConfig, describeJob, jobJson, printJson } from './context.ts';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('jobs by state, last poll, last heartbeat, needs-attention list')
+    .option('--json', 'print as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const config = commandConfig(command);
+      const store = await openConfiguredStore(config);
+      try {
+        const counts = await store.countJobs();
+        const profiles = await store.listProfiles();
+        const attention = (await store.listJobs({ state: 'needs-attention', limit: 50, offset: 0 })).jobs;
+        const oldest = await store.oldestRunnableAt();
+        if (options.json) {
+          printJson({
+            counts,
+            profiles: profiles.map((p) => ({ ...p, lastPollAt: iso(p.lastPollAt), lastHeartbeatAt: iso(p.lastHeartbeatAt), lastSuccessAt: iso(p.lastSuccessAt) })),
+            oldestRunnableAt: iso(oldest),
+            needsAttention: attention.map(jobJson),
+          });
+          return;
+        }
+        const out: string[] = [];
+        for (const p of profiles) {
+          out.push(
+            `profile ${p.profile}${p.paused ? `  PAUSED: ${p.pausedReason ?? ''}` : ''}`,
+            `  last poll ${iso(p.lastPollAt) ?? 'never'}, last heartbeat ${iso(p.lastHeartbeatAt) ?? 'never'}, last success ${iso(p.lastSuccessAt) ?? 'never'}, cursor ${p.cursor ?? 'none'}`,
+          );
+        }
+        if (counts.length === 0) out.push('no jobs yet');
+        for (const c of counts) out.push(`  ${c.profile}  ${c.flow}  ${c.state}: ${c.count}`);
+        if (oldest !== null) out.push(`oldest runnable job waiting since ${iso(oldest)}`);
+        if (attention.length > 0) {
+          out.push('needs attention:');
+          for (const job of attention) out.push(`  ${describeJob(job)}`);
+        }
+        process.stdout.write(`${out.join('\n')}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}
