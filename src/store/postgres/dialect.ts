@@ -5,5 +5,4 @@ export const postgresDialect: Dialect = {
   placeholder: (index) => `$${index}`,
   forUpdate: 'FOR UPDATE',
   ilike: 'ILIKE',
-  jsonText: (column) => `${column}::text`,
 };

@@ -14,8 +14,6 @@ export type Dialect = {
   forUpdate: string;
   /** Case-insensitive LIKE operator. */
   ilike: string;
-  /** Cast of a JSON-typed column to text for LIKE. */
-  jsonText(column: string): string;
 };
 
 /** A fragment inserted verbatim (column lists, dialect clauses); never user input. */

@@ -7,5 +7,4 @@ export const sqliteDialect: Dialect = {
   forUpdate: '',
   // SQLite's LIKE ignores ASCII case.
   ilike: 'LIKE',
-  jsonText: (column) => column,
 };
