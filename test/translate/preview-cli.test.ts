@@ -68,3 +68,35 @@ test('an order that cannot be translated exits 2 with every problem on stderr', 
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+test('with a config file, preview uses the chosen profile’s translation options (merged through extends)', () => {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'shopwire-preview-'));
+  try {
+    const config = path.join(cwd, 'shopwire.yaml');
+    writeFileSync(
+      config,
+      [
+        'profiles:',
+        '  prod:',
+        '    cetec: { baseUrl: "https://acme.cetecerp.com" }',
+        '    translation: { salesOrder: { location: WI, externalKeyTemplate: "PP-{order}" } }',
+        '  sandbox:',
+        '    extends: prod',
+        '    cetec: { baseUrl: "https://acme-sandbox.cetecerp.com" }',
+        '    translation: { salesOrder: { placeOrder: false } }',
+        '',
+      ].join('\n'),
+    );
+    const result = run(['--config', config, 'preview', '--file', orderFile, '--profile', 'sandbox', '--json'], cwd);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    const printed = JSON.parse(result.stdout) as { steps: { kind: string; body: any }[] };
+    const order = printed.steps.at(-1)!.body[0];
+    assert.deepEqual([order.location, order.external_key, order.place_order], ['WI', 'PP-179', false]);
+    const missing = run(['--config', config, 'preview', '--file', orderFile, '--profile', 'nope'], cwd);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /no profile named "nope"/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
