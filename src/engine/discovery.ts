@@ -110,8 +110,9 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       key: String(number),
       trigger: { kind: 'integration-action', actionUuid: uuid },
     });
-    // The shop asking again for an order that needed attention is a request to try again.
+    // The shop asking again for an order that needed attention (or was cancelled) is a request to try again.
     if (job.state === 'needs-attention') await store.retryJob(job.id);
+    if (job.state === 'cancelled') await store.replayJob(job.id);
     // Linked before Paperless hears of it: a crash after the PATCH still finds the link.
     await store.attachAction({ actionUuid: uuid, profile, jobId: job.id, status: 'queued' });
     await paperless.updateIntegrationAction(uuid, { status: 'in_progress', current_record_count: 1 });

@@ -74,7 +74,8 @@ export function createStoreCore(options: StoreCoreOptions): Store {
   const profiles = profileStatements(dialect);
   const events = eventStatements(dialect);
   const migrations = migrationStatements(dialect);
-  const claimWindow = options.claimWindow ?? 20;
+  // Wide enough that jobs waiting for a held part cannot hide runnable ones behind them.
+  const claimWindow = options.claimWindow ?? 100;
 
   const one = async (runner: SqlDb, s: Statement): Promise<Row | undefined> => (await runner.all(s))[0];
 
