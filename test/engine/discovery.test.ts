@@ -130,6 +130,19 @@ describe('discovery with the Paperless Parts emulator', () => {
     assert.deepEqual(imported, [`prod-${number}`]);
   });
 
+  it('a new action for an order already exported completes at once, without exporting again', async () => {
+    const number = (await client.newOrderNumbers(0))[0]!;
+    emu.requestExport(number);
+    const d = discovery();
+    await d.pollIntegration();
+    await worker(() => orderPlan(String(number))).runOnce();
+    const again = emu.requestExport(number);
+    await d.pollIntegration();
+    assert.equal(emu.state.actions.get(again.uuid)!.status, 'completed');
+    assert.equal(await worker(() => orderPlan(String(number))).runOnce(), 0);
+    assert.deepEqual(imported, [`prod-${number}`]);
+  });
+
   it('a failing job marks its action failed with a short readable reason', async () => {
     const number = (await client.newOrderNumbers(0))[0]!;
     const action = emu.requestExport(number);
