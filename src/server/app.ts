@@ -7,7 +7,7 @@
  * `app.listen({ host: config.server.host, port: config.server.port })`).
  *
  * Security headers on every answer: a CSP that allows scripts and styles only from our own
- * static files (no inline script), frame-ancestors 'none', nosniff, no referrer, and no-store on
+ * static files (no inline script), frame-ancestors 'none', nosniff, no referrer to other sites, and no-store on
  * everything but static assets.
  */
 import { readFileSync } from 'node:fs';
@@ -89,7 +89,9 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on form posts,
+    // which the cross-site check must refuse. Other sites still get no referrer.
+    reply.header('referrer-policy', 'same-origin');
     reply.header('x-frame-options', 'DENY');
     reply.header('cross-origin-opener-policy', 'same-origin');
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');

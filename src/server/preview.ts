@@ -43,7 +43,7 @@ function previewOrder(config: ServerConfig, document: unknown, profile: string):
   const order = parseOrder(document);
   const plan = translateOrder(order, settings.translation, { profile });
   const summary = summarizeOrder(order);
-  const items = summary.items.map((i) => `${i.quantity} × ${i.partNumber}`).join(', ');
+  const items = summary.items.map((i) => `${i.quantity} × ${i.partNumber || '(unnamed part)'}`).join(', ');
   return { ok: true, title: `Order ${summary.number} for ${summary.customer || 'no customer'}: ${items} (total ${summary.total})`, plan };
 }
 

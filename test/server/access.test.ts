@@ -175,7 +175,7 @@ describe('access control', () => {
       assert.match(csp, /script-src 'self'/, url);
       assert.doesNotMatch(csp, /unsafe-inline/, url);
       assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
-      assert.equal(res.headers['referrer-policy'], 'no-referrer', url);
+      assert.equal(res.headers['referrer-policy'], 'same-origin', url);
       assert.equal(res.headers['cache-control'], 'no-store', url);
     }
     const page = await h.app.inject({ url: '/', headers: { cookie } });

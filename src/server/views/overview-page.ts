@@ -38,11 +38,11 @@ function flowCard(f: FlowOverview, nowMs: number): SafeHtml {
         : html`<span class="muted">Nothing needs attention.</span>`}
     </p>
     <figure class="chart">
-      ${barChart(f.last24h, 'last 24 hours, per hour')}
+      ${barChart(f.last24h, 'last 24 hours, per hour', ['24 h ago', 'now'])}
       <figcaption>Last 24 h: ${sum(f.last24h, 'done')} done, ${sum(f.last24h, 'failed')} failed</figcaption>
     </figure>
     <figure class="chart">
-      ${barChart(f.last7d, 'last 7 days, per day')}
+      ${barChart(f.last7d, 'last 7 days, per day', ['7 days ago', 'today'])}
       <figcaption>Last 7 days: ${sum(f.last7d, 'done')} done, ${sum(f.last7d, 'failed')} failed</figcaption>
     </figure>
   </article>`;
@@ -51,14 +51,17 @@ function flowCard(f: FlowOverview, nowMs: number): SafeHtml {
 const sum = (b: { done: number; failed: number }[], k: 'done' | 'failed'): number => b.reduce((n, x) => n + x[k], 0);
 
 /** Stacked bars (done below, failed above) in inline SVG; presentation attributes only, no style. */
-export function barChart(buckets: { start: string; done: number; failed: number }[], label: string): SafeHtml {
+export function barChart(buckets: { start: string; done: number; failed: number }[], label: string, ends: [string, string]): SafeHtml {
   const width = 240;
   const height = 48;
+  const axis = 12;
   const max = Math.max(1, ...buckets.map((b) => b.done + b.failed));
   const slot = width / Math.max(1, buckets.length);
   const bar = Math.max(1, slot - 2);
-  return html`<svg class="bars" viewBox="0 0 ${width} ${height + 2}" width="${width}" height="${height + 2}" role="img" aria-label="Finished jobs, ${label}: ${sum(buckets, 'done')} done, ${sum(buckets, 'failed')} failed">
+  return html`<svg class="bars" viewBox="0 0 ${width} ${height + 2 + axis}" width="${width}" height="${height + 2 + axis}" role="img" aria-label="Finished jobs, ${label}: ${sum(buckets, 'done')} done, ${sum(buckets, 'failed')} failed">
     <line x1="0" y1="${height + 1}" x2="${width}" y2="${height + 1}" stroke="#8a8f98" stroke-width="1"/>
+    <text x="0" y="${height + axis}" font-size="10" fill="#4d5560">${ends[0]}</text>
+    <text x="${width}" y="${height + axis}" font-size="10" fill="#4d5560" text-anchor="end">${ends[1]}</text>
     ${buckets.map((b, i) => {
       const hDone = (b.done / max) * height;
       const hFail = (b.failed / max) * height;

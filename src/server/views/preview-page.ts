@@ -24,7 +24,7 @@ export function previewBody(input: {
     <label for="preview-file">Load from a file (fills the box below)</label>
     <input type="file" id="preview-file" accept=".json,application/json" data-fills="preview-document">
     <label for="preview-document">JSON</label>
-    <textarea id="preview-document" name="document" rows="14" spellcheck="false" required>${input.text}</textarea>
+    <textarea id="preview-document" name="document" rows="${result === null ? 14 : 6}" spellcheck="false" required>${input.text}</textarea>
     <button type="submit">Show the plan</button>
   </form>
   ${result === null
