@@ -14,7 +14,7 @@ let erpUrl: string;
 let nextAnswer: (reply: import('fastify').FastifyReply) => unknown = (reply) => reply.send({ success: true, errors: [], update: null });
 
 before(async () => {
-  erp = Fastify();
+  erp = Fastify({ forceCloseConnections: true });
   erp.post('/erp', async (_request, reply) => nextAnswer(reply));
   await erp.listen({ host: '127.0.0.1', port: 0 });
   const address = erp.server.address();
