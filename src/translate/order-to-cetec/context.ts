@@ -18,7 +18,7 @@ export type TranslationContext = {
 };
 
 export function createContext(orderNumber: number, profile: string, options: OrderTranslationOptions): TranslationContext {
-  return { orderNumber, profile, options, issues: new IssueList(), warnings: [], partNumbers: new PartNumberRegistry(options) };
+  return { orderNumber, profile, options, issues: new IssueList(), warnings: [], partNumbers: new PartNumberRegistry() };
 }
 
 /** One component in its item: where it sits in the document, for paths and messages. */

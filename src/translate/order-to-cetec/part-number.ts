@@ -102,8 +102,6 @@ export function partNumberOf(component: PaperlessComponent, role: PartRole, opti
 export class PartNumberRegistry {
   private readonly owners = new Map<string, { identity: string; who: string }>();
 
-  constructor(_options: OrderTranslationOptions) {}
-
   /** Null when fine; otherwise the message of a collision. */
   claim(prcpart: string, identity: string, who: string): string | null {
     const prior = this.owners.get(prcpart);
