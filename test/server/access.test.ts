@@ -254,3 +254,28 @@ describe('cookie and metrics settings', () => {
     }
   });
 });
+
+describe('plugins', () => {
+  test('a plugin (like the CableBuilder receiver) is registered beside the dashboard with its own auth and the same security headers', async () => {
+    const h = await startHarness({}, {
+      plugins: [
+        async (app) => {
+          app.post('/cablebuilder/send-design', async (request, reply) =>
+            request.headers['x-shared-secret'] === 'letmein' ? { success: true } : reply.code(401).send({ status: 401 }),
+          );
+        },
+      ],
+    });
+    try {
+      const ok = await h.app.inject({ method: 'POST', url: '/cablebuilder/send-design', headers: { 'x-shared-secret': 'letmein' }, payload: {} });
+      assert.equal(ok.statusCode, 200, 'no dashboard login or CSRF token asked');
+      assert.deepEqual(ok.json(), { success: true });
+      assert.match(String(ok.headers['content-security-policy']), /frame-ancestors 'none'/);
+      const refused = await h.app.inject({ method: 'POST', url: '/cablebuilder/send-design', payload: {} });
+      assert.equal(refused.statusCode, 401, 'its own auth decides');
+      assert.equal((await h.app.inject({ url: '/api/v1/jobs' })).statusCode, 401, 'the dashboard stays closed');
+    } finally {
+      await h.close();
+    }
+  });
+});

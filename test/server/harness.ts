@@ -2,7 +2,7 @@
  * A server for tests: the real config loader over a small YAML file, one dashboard user, an API
  * token, the in-memory port seeded with fixture jobs, and a clock the test controls.
  */
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, LightMyRequestResponse } from 'fastify';
 import { parseConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/lib/log.ts';
 import { createMetrics, type Metrics } from '../../src/lib/metrics.ts';
@@ -52,7 +52,7 @@ export type Harness = {
 
 export async function startHarness(
   overrides: Partial<DashboardSettingsInput> = {},
-  extra: { refreshSeconds?: number; trustProxy?: boolean } = {},
+  extra: { refreshSeconds?: number; trustProxy?: boolean; plugins?: FastifyPluginAsync[] } = {},
 ): Promise<Harness> {
   const clock = { now: Date.parse('2026-03-02T12:00:00Z') };
   const env = { CETEC_TOKEN: REGISTERED_CANARY, SHOPWIRE_API_TOKEN: API_TOKEN, ADMIN_HASH: PASSWORD_HASH };
@@ -73,6 +73,7 @@ export async function startHarness(
     now: () => clock.now,
     ...(extra.refreshSeconds === undefined ? {} : { refreshSeconds: extra.refreshSeconds }),
     ...(extra.trustProxy === undefined ? {} : { trustProxy: extra.trustProxy }),
+    ...(extra.plugins === undefined ? {} : { plugins: extra.plugins }),
   });
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route) => {
