@@ -338,8 +338,11 @@ describe('validation', () => {
   test('unknown keys pass through and nulls are accepted where Paperless sends them', () => {
     const doc = fixture('minimal_order.json');
     (doc as Record<string, unknown>).brand_new_field = { x: 1 };
+    const before = structuredClone(doc);
     const parsed = parseOrder(doc) as Record<string, unknown>;
     assert.deepEqual(parsed.brand_new_field, { x: 1 });
+    assert.deepEqual(parsed, before, 'every key kept, nothing changed');
+    assert.deepEqual(doc, before, 'the input is not modified');
   });
 
   test('summarizeOrder gives number, customer, items and total', () => {
@@ -355,4 +358,17 @@ describe('validation', () => {
       total: '4445.24',
     });
   });
+});
+
+test('the order schema only checks: parsing changes no value, so the document itself can be used', async () => {
+  const { orderSchema } = await import('../../src/systems/paperless/order-schema.ts');
+  const { generateOrder } = await import('../../src/systems/paperless/generate-order.ts');
+  // Every value zod outputs equals the input's value at the same place (no defaults, transforms, coercions).
+  const sameWhereDeclared = (out: unknown, input: unknown, at: string): void => {
+    if (out === null || typeof out !== 'object') return assert.equal(out, input, at);
+    for (const [k, v] of Object.entries(out)) sameWhereDeclared(v, (input as Record<string, unknown>)[k], `${at}.${k}`);
+  };
+  for (const doc of [fixture('order.json'), fixture('minimal_order.json'), generateOrder(1), generateOrder(2), generateOrder(3)]) {
+    sameWhereDeclared(orderSchema.parse(doc), doc, '$');
+  }
 });

@@ -5,8 +5,14 @@
  * and item numbers, quantities, money as exact decimal strings, dates, the component graph.
  *
  * Only the fields the order → Cetec translation reads are declared; the rest of the document
- * (pricing items, discounts, files, costing-variable details) is carried through unvalidated.
- * That keeps validation of a 170 KB order well under a millisecond (bench/translate.ts).
+ * (pricing items, discounts, files, costing-variable details) is not looked at.
+ *
+ * Unknown keys pass through, but not by zod's passthrough: that copies every object of the
+ * 170 KB document and doubled the time to validate it (bench/translate.ts). These schemas only
+ * check (plain `z.object`, which ignores unknown keys; no defaults, transforms or coercions, so the
+ * checked document already has the declared types), and `parseOrder`
+ * (translate/order-to-cetec/plan.ts) returns the document itself once it passes, every key intact.
+ * Calling `orderSchema.parse` directly gives a copy without the undeclared keys.
  */
 import { z } from 'zod';
 
@@ -19,18 +25,18 @@ export const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a dat
 const optText = z.string().nullish();
 const count = z.number().int().nonnegative();
 
-export const costingVariableSchema = z.looseObject({
+export const costingVariableSchema = z.object({
   label: z.string(),
   value: z.unknown().optional(),
 });
 
-export const operationQuantitySchema = z.looseObject({
+export const operationQuantitySchema = z.object({
   quantity: z.number(),
   lead_time: z.number().nullish(),
   manual_lead_time: z.number().nullish(),
 });
 
-export const operationSchema = z.looseObject({
+export const operationSchema = z.object({
   name: z.string(),
   operation_definition_name: optText,
   position: z.number().nullish(),
@@ -52,11 +58,11 @@ export const operationSchema = z.looseObject({
 export const COMPONENT_TYPES = ['assembled', 'manufactured', 'purchased'] as const;
 export type ComponentType = (typeof COMPONENT_TYPES)[number];
 
-export const componentSchema = z.looseObject({
+export const componentSchema = z.object({
   id: z.number().int(),
   type: z.enum(COMPONENT_TYPES),
   is_root_component: z.boolean().nullish(),
-  children: z.array(z.looseObject({ child_id: z.number().int(), quantity: z.number().positive() })).nullish(),
+  children: z.array(z.object({ child_id: z.number().int(), quantity: z.number().positive() })).nullish(),
   innate_quantity: count.nullish(),
   deliver_quantity: count.nullish(),
   make_quantity: count.nullish(),
@@ -64,20 +70,20 @@ export const componentSchema = z.looseObject({
   revision: optText,
   part_name: optText,
   part_uuid: optText,
-  material: z.looseObject({ name: z.string() }).nullish(),
-  process: z.looseObject({ name: z.string().nullish() }).nullish(),
+  material: z.object({ name: z.string() }).nullish(),
+  process: z.object({ name: z.string().nullish() }).nullish(),
   material_operations: z.array(operationSchema).nullish(),
   shop_operations: z.array(operationSchema).nullish(),
 });
 
-export const orderedAddOnSchema = z.looseObject({
+export const orderedAddOnSchema = z.object({
   name: z.string(),
   price: moneySchema,
   quantity: z.number().nullish(),
   notes: optText,
 });
 
-export const orderItemSchema = z.looseObject({
+export const orderItemSchema = z.object({
   id: z.number().int(),
   quote_item_type: optText,
   root_component_id: z.number().int(),
@@ -92,7 +98,7 @@ export const orderItemSchema = z.looseObject({
   ordered_add_ons: z.array(orderedAddOnSchema).nullish(),
 });
 
-export const addressSchema = z.looseObject({
+export const addressSchema = z.object({
   business_name: optText,
   attention: optText,
   address1: optText,
@@ -103,13 +109,13 @@ export const addressSchema = z.looseObject({
   country: optText,
 });
 
-export const personSchema = z.looseObject({
+export const personSchema = z.object({
   first_name: optText,
   last_name: optText,
   email: optText,
 });
 
-export const orderSchema = z.looseObject({
+export const orderSchema = z.object({
   number: z.number().int().positive(),
   quote_number: z.number().int().nullish(),
   quote_revision_number: z.number().int().nullish(),
@@ -125,7 +131,7 @@ export const orderSchema = z.looseObject({
         .nullish(),
     })
     .nullish(),
-  customer: z.looseObject({ company: z.looseObject({ business_name: optText }).nullish() }).nullish(),
+  customer: z.object({ company: z.object({ business_name: optText }).nullish() }).nullish(),
   billing_info: addressSchema.nullish(),
   shipping_info: addressSchema.nullish(),
   shipping_option: z
@@ -135,7 +141,7 @@ export const orderSchema = z.looseObject({
       customers_carrier: optText,
     })
     .nullish(),
-  payment_details: z.looseObject({
+  payment_details: z.object({
     payment_type: optText,
     purchase_order_number: optText,
     payment_terms: optText,

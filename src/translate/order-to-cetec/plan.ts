@@ -41,11 +41,15 @@ function numberOf(json: unknown): number | null {
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : null;
 }
 
-/** Validates a Paperless order document; throws OrderTranslationError (`order.invalid`) listing every problem. */
+/**
+ * Validates a Paperless order document; throws OrderTranslationError (`order.invalid`) listing
+ * every problem. Returns the document itself, unknown keys included: the schema has no defaults
+ * or transforms, so a document that passes already has the declared types (order-schema.ts).
+ */
 export function parseOrder(json: unknown): PaperlessOrder {
   const result = orderSchema.safeParse(json);
   if (!result.success) throw new OrderTranslationError(ORDER_ERROR_CODES.invalid, numberOf(json), issuesOf(result.error));
-  return result.data;
+  return json as PaperlessOrder;
 }
 
 /** Validates, then translates. `context.profile` feeds the sales order's external key. */
