@@ -22,7 +22,8 @@ export type Overview = {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-export async function loadOverview(port: DashboardPort, nowMs: number): Promise<Overview> {
+/** `configured`: profile names from the config, shown even before the store knows them. */
+export async function loadOverview(port: DashboardPort, nowMs: number, configured: readonly string[] = []): Promise<Overview> {
   const hourStart = Math.floor(nowMs / HOUR) * HOUR - 23 * HOUR;
   const dayStart = Math.floor(nowMs / DAY) * DAY - 6 * DAY;
   const [profiles, counts, oldest, hours, days] = await Promise.all([
@@ -32,7 +33,7 @@ export async function loadOverview(port: DashboardPort, nowMs: number): Promise<
     port.history({ from: new Date(hourStart).toISOString(), bucketMs: HOUR, buckets: 24 }),
     port.history({ from: new Date(dayStart).toISOString(), bucketMs: DAY, buckets: 7 }),
   ]);
-  const names = [...new Set([...profiles.map((p) => p.profile), ...counts.map((c) => c.profile)])];
+  const names = [...new Set([...configured, ...profiles.map((p) => p.profile), ...counts.map((c) => c.profile)])];
   return {
     generatedAt: new Date(nowMs).toISOString(),
     profiles: names.map((name) => {

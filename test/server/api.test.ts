@@ -40,6 +40,10 @@ describe('JSON API', () => {
     const designs = prod.flows.find((f: { flow: string }) => f.flow === 'design-import');
     assert.equal(designs.counts.done, 1);
     assert.equal(designs.oldestNeedsAttention, null);
+    const sandbox = body.profiles.find((p: { profile: string }) => p.profile === 'sandbox');
+    assert.ok(sandbox, 'a configured profile shows before it has any job');
+    assert.equal(sandbox.lastPollAt, null);
+    assert.equal(sandbox.flows[0].counts.done, 0);
   });
 
   test('GET /api/v1/jobs: filters by state, flow, text; newest first; paginated', async () => {

@@ -28,7 +28,7 @@ function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
 }
 
 export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  app.get('/api/v1/status', api, async (_request, reply) => sendJson(reply, await loadOverview(ctx.port, ctx.now())));
+  app.get('/api/v1/status', api, async (_request, reply) => sendJson(reply, await loadOverview(ctx.port, ctx.now(), Object.keys(ctx.config.profiles))));
 
   app.get('/api/v1/jobs', api, async (request, reply) => {
     const parsed = parseJobQuery(request.query);

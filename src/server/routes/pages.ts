@@ -33,7 +33,7 @@ export function sendPage(reply: FastifyReply, markup: string, status = 200): Fas
 export async function pageRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get('/', page, async (request, reply) => {
     const now = ctx.now();
-    const overview = await loadOverview(ctx.port, now);
+    const overview = await loadOverview(ctx.port, now, Object.keys(ctx.config.profiles));
     return sendPage(reply, layout({ title: 'Overview', active: 'overview', page: 'overview', user: pageUser(request), refreshSeconds: ctx.refreshSeconds, body: overviewBody(overview, now) }));
   });
 
