@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken, csrfMatches, fromOwnOrigin, readCookies, SESSION_COOKIE, tokenMatches, type Principal, type SessionStore } from './auth.ts';
 import type { AuthSettings } from './settings.ts';
 import { query } from './html.ts';
+import { errorPage } from './views/layout.ts';
 
 export type Access = 'page' | 'api' | 'open';
 
@@ -33,6 +34,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function apiError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message } });
+}
+
+/** A refusal in the form the route speaks: an HTML page for pages, JSON for the API. */
+function refuse(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  if (routeAccess(request) === 'page') {
+    return reply.code(status).type('text/html; charset=utf-8').send(errorPage(status === 401 ? 'Please sign in' : 'Request refused', message));
+  }
+  return apiError(reply, status, code, message);
 }
 
 export function installAccessHooks(app: FastifyInstance, deps: { auth: AuthSettings; sessions: SessionStore }): void {
@@ -61,10 +70,10 @@ export function installAccessHooks(app: FastifyInstance, deps: { auth: AuthSetti
         return reply.redirect(`/login${query({ next: request.url === '/' ? undefined : request.url })}`, 303);
       }
       if (access === 'api') reply.header('www-authenticate', 'Bearer realm="shopwire"');
-      return apiError(reply, 401, 'unauthorized', 'sign in, or send Authorization: Bearer <token>');
+      return refuse(request, reply, 401, 'unauthorized', 'sign in, or send Authorization: Bearer <token>');
     }
     if (!SAFE_METHODS.has(request.method) && !fromOwnOrigin(request, auth.allowedOrigins)) {
-      return apiError(reply, 403, 'cross-site', 'cross-site request refused');
+      return refuse(request, reply, 403, 'cross-site', 'cross-site request refused');
     }
     principals.set(request, { kind: 'session', user: session.user, session });
   });
@@ -77,7 +86,7 @@ export function installAccessHooks(app: FastifyInstance, deps: { auth: AuthSetti
     const body = request.body as Record<string, unknown> | undefined;
     const presented = request.headers['x-csrf-token'] ?? (body && typeof body === 'object' ? body._csrf : undefined);
     if (!csrfMatches(presented, principal.session)) {
-      return apiError(reply, 403, 'csrf', 'missing or wrong CSRF token: reload the page and try again');
+      return refuse(request, reply, 403, 'csrf', 'missing or wrong CSRF token: reload the page and try again');
     }
   });
 }

@@ -74,7 +74,10 @@ describe('access control', () => {
     assert.equal((await post({ 'sec-fetch-site': 'cross-site' }, { _csrf: csrf, confirmed: '1' })).statusCode, 403);
     assert.equal((await post({ 'sec-fetch-site': 'same-site' }, { _csrf: csrf, confirmed: '1' })).statusCode, 403);
     assert.equal((await post(SAME_SITE, { confirmed: '1' })).statusCode, 403);
-    assert.equal((await post(SAME_SITE, { _csrf: `${csrf}x`, confirmed: '1' })).statusCode, 403);
+    const wrongToken = await post(SAME_SITE, { _csrf: `${csrf}x`, confirmed: '1' });
+    assert.equal(wrongToken.statusCode, 403);
+    assert.match(String(wrongToken.headers['content-type']), /^text\/html/, 'a page route refuses with a page');
+    assert.match(wrongToken.body, /CSRF token/);
     assert.equal(h.port.actions.length, before, 'no refused request reached the port');
     const ok = await post(SAME_SITE, { _csrf: csrf, confirmed: '1' });
     assert.equal(ok.statusCode, 303);

@@ -55,7 +55,15 @@ export async function pageRoutes(app: FastifyInstance, ctx: ServerContext): Prom
     const did = ACTIONS.find((a) => a === request.query.did);
     return sendPage(
       reply,
-      layout({ title: `${job.key} (${job.flow})`, active: 'jobs', page: 'job', user, body: jobBody(job, user.csrf, ctx.now(), did ? DONE_NOTICE[did] : undefined) }),
+      layout({
+        title: `${job.key} (${job.flow})`,
+        active: 'jobs',
+        page: 'job',
+        user,
+        // Follow a job that is still moving; a finished one stays still.
+        ...(job.state === 'pending' || job.state === 'running' || job.state === 'retrying' ? { refreshSeconds: ctx.refreshSeconds } : {}),
+        body: jobBody(job, user.csrf, ctx.now(), did ? DONE_NOTICE[did] : undefined),
+      }),
     );
   });
 
