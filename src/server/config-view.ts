@@ -48,6 +48,8 @@ export function maskConfig(config: ServerConfig): MaskedConfig {
   return { file: config.file, defaultProfile: config.defaultProfile, settings: redactValue(settings), secrets };
 }
 
+const MAIN_TABLES = ['operations', 'resourceLocations', 'shipVia', 'paymentTerms', 'parts'];
+
 export type MappingTable = { name: string; source: string; entries: [from: string, to: string][] };
 
 /**
@@ -62,7 +64,12 @@ export function mappingTables(config: ServerConfig, profile: string): { tables: 
   collect(translation, `profiles.${profile}.translation`, tables, settings);
   const cb = (config.cablebuilder as { translation?: unknown } | undefined)?.translation;
   if (cb !== undefined) collect(cb, 'cablebuilder.translation', tables, settings);
-  return { tables, settings };
+  // The tables people edit most first; the rest (prefixes, variable names) after, in config order.
+  const rank = (t: MappingTable): number => {
+    const i = MAIN_TABLES.indexOf(t.name);
+    return i === -1 ? MAIN_TABLES.length : i;
+  };
+  return { tables: tables.map((t, i) => ({ t, i })).sort((a, b) => rank(a.t) - rank(b.t) || a.i - b.i).map(({ t }) => t), settings };
 }
 
 function collect(value: unknown, at: string, tables: MappingTable[], settings: [string, string][]): void {

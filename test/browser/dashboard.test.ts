@@ -3,7 +3,7 @@
  * server listening on 127.0.0.1 with the in-memory port fed by fixture jobs (plans made by the real
  * translators). Skips, saying why, when Chromium is missing, unless SHOPWIRE_REQUIRE_BROWSER=1.
  *
- * Also writes docs/screenshots/{overview,jobs,job,job-plan,job-transfers,preview}.png.
+ * Also writes docs/screenshots/{overview,jobs,job,job-plan,job-transfers,preview,mappings,settings}.png.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -183,9 +183,11 @@ describe('dashboard in Chromium', { skip }, () => {
   test('mappings and settings pages render; no page shows a token; the CSP blocked nothing', async () => {
     await page.goto(`${base}/mappings`);
     await record('mappings');
+    await page.screenshot({ path: new URL('mappings.png', SCREENSHOTS).pathname });
     await page.goto(`${base}/settings`);
     assert.ok(await page.locator('tr[data-secret="CETEC_TOKEN"]').isVisible());
     await record('settings');
+    await page.screenshot({ path: new URL('settings.png', SCREENSHOTS).pathname });
     for (const id of ['j-179', 'j-181', 'j-cable-a']) {
       await page.goto(`${base}/jobs/${id}`);
       await record(id);

@@ -31,7 +31,7 @@ export function mappingsBody(input: {
       <p class="muted"><code>${t.source}</code></p>
       ${t.entries.length === 0
         ? html`<p class="muted">Empty.</p>`
-        : html`<table><thead><tr><th scope="col">From</th><th scope="col">To</th></tr></thead>
+        : html`<table class="map"><thead><tr><th scope="col">From</th><th scope="col">To</th></tr></thead>
             <tbody>${t.entries.map(([from, to]) => html`<tr><td>${from}</td><td><code>${to}</code></td></tr>`)}</tbody></table>`}
     </section>`,
   )}
