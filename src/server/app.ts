@@ -127,7 +127,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     installAccessHooks(dash, { auth: ctx.auth, sessions: ctx.sessions });
     const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, a]) => [name, { ...a, body: readFileSync(new URL(`./assets/${a.file}`, import.meta.url), 'utf8') }]));
     dash.get<{ Params: { name: string } }>('/assets/:name', { config: { access: 'open' } }, async (request, reply) => {
-      const asset = assets[request.params.name];
+      const asset = Object.hasOwn(assets, request.params.name) ? assets[request.params.name] : undefined;
       if (asset === undefined) return apiError(reply, 404, 'not-found', 'no such asset');
       return reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body);
     });

@@ -43,6 +43,9 @@ describe('access control', () => {
     assert.equal((await h.app.inject({ url: '/readyz' })).statusCode, 200);
     assert.equal((await h.app.inject({ url: '/login' })).statusCode, 200);
     assert.equal((await h.app.inject({ url: '/assets/app.js' })).statusCode, 200);
+    for (const name of ['constructor', '__proto__', 'toString', '..%2Fapp.ts', 'nope.css']) {
+      assert.equal((await h.app.inject({ url: `/assets/${name}` })).statusCode, 404, name);
+    }
   });
 
   test('a wrong bearer token is refused; the right one opens the API but not the pages', async () => {
