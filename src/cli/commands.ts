@@ -5,6 +5,7 @@ import { register as emulate } from './emulate.ts';
 import { register as design } from './design.ts';
 import { register as previewDesign } from './preview-design.ts';
 import { register as preview } from './preview.ts';
+import { register as run } from './run.ts';
 import { register as sync } from './sync.ts';
 import { register as order } from './order.ts';
 import { register as replay } from './replay.ts';
@@ -13,6 +14,7 @@ import { register as status } from './status.ts';
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
+  run,
   sync,
   order,
   preview,

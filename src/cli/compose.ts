@@ -35,8 +35,17 @@ export type HubOptions = {
   /** Pause between claims when idle. */
   idleMs?: number;
   metrics?: Metrics;
-  /** Extra flow handlers (the CableBuilder design import). */
-  handlers?: Partial<Record<JobRecord['flow'], FlowHandler>>;
+  /** Extra flow handlers (the CableBuilder design import), made from the hub's parts. */
+  handlers?: (parts: HubParts) => Partial<Record<JobRecord['flow'], FlowHandler>>;
+};
+
+/** What extra flow handlers may use. */
+export type HubParts = {
+  store: Store;
+  cetecPort(profile: string): CetecPort;
+  profile(name: string): Profile;
+  /** Metrics and reporting every handler should call from its onStateChange. */
+  onStateChange(job: JobRecord): Promise<void>;
 };
 
 export type Hub = {
@@ -160,7 +169,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
   const worker = createWorker({
     store,
     workerId,
-    handlers: { 'order-export': orderExport, ...options.handlers },
+    handlers: { 'order-export': orderExport, ...options.handlers?.({ store, cetecPort: cetecPortOf, profile: profileOf, onStateChange }) },
     concurrency: options.concurrency ?? Math.max(1, ...profiles.map((p) => p.cetec.concurrency)),
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),

@@ -10,7 +10,8 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { registerSecret } from '../lib/redact.ts';
 import { ConfigError } from './errors.ts';
-import { fileSchema, profileSchema, type Profile, type ServerSettings, type StoreSettings } from './schema.ts';
+import type { CableBuilderSettings } from './cablebuilder.ts';
+import { fileSchema, profileSchema, type DashboardSettings, type Profile, type ServerSettings, type StoreSettings } from './schema.ts';
 
 export type Config = {
   /** Absolute path of the file read, or null for the built-in example configuration. */
@@ -19,7 +20,8 @@ export type Config = {
   profiles: Record<string, Profile>;
   store: StoreSettings;
   server: ServerSettings;
-  cablebuilder: Record<string, unknown> | undefined;
+  dashboard: DashboardSettings;
+  cablebuilder: CableBuilderSettings | undefined;
   secretsFile: string | null;
   /** The value of a secret by name; throws a ConfigError naming `usedAt` when it is not set. */
   secret(name: string, usedAt: string): string;
@@ -114,6 +116,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     profiles,
     store: parsed.store,
     server: parsed.server,
+    dashboard: parsed.dashboard,
     cablebuilder: parsed.cablebuilder,
     secretsFile: secretsPath,
     hasSecret: (name) => lookup(name) !== undefined,

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { orderTranslationOptionsSchema } from '../translate/order-to-cetec/options.ts';
 import { CONFIG_DEFAULTS as D } from './defaults.ts';
+import { dashboardSettingsSchema } from '../server/settings.ts';
+import { cableBuilderSettingsSchema } from './cablebuilder.ts';
 
 const secretName = z
   .string()
@@ -94,11 +96,14 @@ export const fileSchema = z.strictObject({
   store: storeSchema.default({ sqlite: D.store.sqlite }),
   server: serverSchema.default(() => serverSchema.parse({})),
   secretsFile: z.string().optional(),
+  /** Dashboard and JSON API access (users, API token, /metrics access); see docs/dashboard.md. */
+  dashboard: dashboardSettingsSchema.default(() => dashboardSettingsSchema.parse({})),
   /** CableBuilder receiver, client and translation settings (see docs/cablebuilder.md). */
-  cablebuilder: z.record(z.string(), z.unknown()).optional(),
+  cablebuilder: cableBuilderSettingsSchema.optional(),
 });
 
 export type ProfileSettings = z.output<typeof profileSchema>;
 export type StoreSettings = z.output<typeof storeSchema>;
 export type ServerSettings = z.output<typeof serverSchema>;
+export type { DashboardSettings } from '../server/settings.ts';
 export type Profile = Omit<ProfileSettings, 'extends'> & { name: string };

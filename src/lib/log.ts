@@ -5,7 +5,7 @@
  * `logger.child({ job, correlationId })` and is then on every line that job writes.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { redactText, redactValue } from './redact.ts';
+import { REDACTED, redactText } from './redact.ts';
 
 export type { Logger };
 
@@ -17,30 +17,31 @@ export type LoggerOptions = {
 };
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
+  const inner = (options.destination ?? pino.destination({ fd: 2, sync: true })) as DestinationStream;
+  // Redaction runs on each finished line, after pino's serializers: walking the raw objects
+  // (a request, a socket) would copy whole object graphs, and serializers may add text.
+  const destination: DestinationStream = { write: (line: string) => inner.write(redactLine(line)) };
   return pino(
     {
       level: options.level ?? 'info',
       base: options.base ?? { app: 'shopwire' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: {
-        level: (label) => ({ level: label }),
-        log: (object) => redactValue(object),
-      },
+      formatters: { level: (label) => ({ level: label }) },
       serializers: {
-        err: (error: unknown) => redactValue(serializeError(error)),
-        error: (error: unknown) => redactValue(serializeError(error)),
-      },
-      hooks: {
-        logMethod(args, method) {
-          const cleaned = args.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg));
-          method.apply(this, cleaned as Parameters<typeof method>);
-        },
+        err: serializeError,
+        error: serializeError,
       },
     },
-    destination as DestinationStream,
+    destination,
   );
 }
+
+/** Masks a JSON log line: known secret values anywhere, and values of secret-named fields. */
+export function redactLine(line: string): string {
+  return redactText(line).replace(SECRET_FIELD, (_match, key: string) => `"${key}":"${REDACTED}"`);
+}
+
+const SECRET_FIELD = /"((?:[A-Za-z]+[_-])*(?:token|preshared_token|password|passwd|secret|authorization|api[-_]?key|cookie|signature))":"(?:[^"\\]|\\.)*"/gi;
 
 /** A logger that writes nothing (tests, previews). */
 export function silentLogger(): Logger {

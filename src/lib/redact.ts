@@ -16,7 +16,8 @@ const SECRET_KEY = /(^|_|-)(token|preshared_token|password|passwd|secret|authori
 /** Registers a secret value so that it is removed from everything redacted afterwards. */
 export function registerSecret(value: string | undefined | null): void {
   if (value === undefined || value === null || value.length < 4) return;
-  const forms = [value, encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+')];
+  // Raw, percent-encoded (query strings, forms) and JSON-escaped (log lines, stored JSON) forms.
+  const forms = [value, encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+'), JSON.stringify(value).slice(1, -1)];
   let added = false;
   for (const form of forms) {
     if (!secretValues.has(form)) {

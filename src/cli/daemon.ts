@@ -1,0 +1,105 @@
+/**
+ * The long-running hub (used by `run` and `demo`): per profile a discovery on the configured
+ * schedule, the worker running jobs continuously, and the HTTP server (dashboard, JSON API,
+ * /healthz, /readyz, /metrics, plus plugins such as the CableBuilder receiver).
+ */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Config } from '../config/load.ts';
+import { createScheduler, type Scheduler } from '../engine/scheduler.ts';
+import type { FlowHandler } from '../engine/flow-handler.ts';
+import type { Logger } from '../lib/log.ts';
+import { createServer } from '../server/app.ts';
+import { resolveAuthSettings } from '../server/settings.ts';
+import type { JobRecord } from '../store/store.ts';
+import { openHub, type Hub, type HubParts } from './compose.ts';
+import { createDashboardPort } from './dashboard-port.ts';
+
+export type DaemonOptions = {
+  config: Config;
+  logger: Logger;
+  profiles?: string[];
+  /** HTTP plugins made from the running hub (e.g. the CableBuilder receiver, which needs the store). */
+  plugins?: (hub: Hub) => FastifyPluginAsync[];
+  handlers?: (parts: HubParts) => Partial<Record<JobRecord['flow'], FlowHandler>>;
+  /** Override of the listen port (0 = any free one). */
+  port?: number;
+  /** Pause between claims when idle (ms). */
+  idleMs?: number;
+};
+
+export type Daemon = {
+  hub: Hub;
+  server: FastifyInstance;
+  /** http://host:port */
+  url: string;
+  schedulers: Map<string, Scheduler>;
+  stop(): Promise<void>;
+};
+
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { config, logger } = options;
+  const hub = await openHub({
+    config,
+    logger,
+    ...(options.profiles ? { profiles: options.profiles } : {}),
+    ...(options.handlers ? { handlers: options.handlers } : {}),
+    ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
+  });
+  const auth = resolveAuthSettings(config.dashboard, (name, usedAt) => config.secret(name, usedAt));
+  const server = createServer({
+    port: createDashboardPort(hub.store),
+    config,
+    logger,
+    metrics: hub.metrics,
+    auth,
+    ...(options.plugins ? { plugins: options.plugins(hub) } : {}),
+  });
+  const schedulers = new Map<string, Scheduler>();
+  try {
+    await server.listen({ host: config.server.host, port: options.port ?? config.server.port });
+    for (const profile of hub.profiles) {
+      const discovery = hub.discovery(profile.name);
+      const scheduler = createScheduler({
+        every: profile.schedule.everyMinutes * 60_000,
+        run: () => discovery.runOnce(),
+        onError: (error) => logger.warn({ err: error, profile: profile.name }, 'discovery pass failed; the next pass tries again'),
+      });
+      schedulers.set(profile.name, scheduler);
+      scheduler.start();
+    }
+    hub.worker.start();
+  } catch (error) {
+    await Promise.all([...schedulers.values()].map((s) => s.stop()));
+    await server.close();
+    await hub.close();
+    throw error;
+  }
+  const address = server.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the HTTP server did not report its address');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    hub,
+    server,
+    url: `http://${host}:${address.port}`,
+    schedulers,
+    async stop() {
+      await Promise.all([...schedulers.values()].map((s) => s.stop()));
+      await hub.worker.stop();
+      await server.close();
+      await hub.close();
+    },
+  };
+}
+
+/** Resolves on SIGINT or SIGTERM. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * The dashboard's port (src/server/ports.ts) implemented over the real store. The server sees
+ * jobs, transfers and profile state only through this; it never imports the store.
+ */
+import { parseStoredPlan } from '../engine/stored-state.ts';
+import type { JobRecord, Store, TransferRecord } from '../store/store.ts';
+import type { DashboardPort, HistoryBucket, JobDetail, JobSummary, TransferView, UnmappedValue } from '../server/ports.ts';
+import type { Plan } from '../translate/plan.ts';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function summary(job: JobRecord): JobSummary {
+  return {
+    id: job.id,
+    flow: job.flow,
+    profile: job.profile,
+    key: job.key,
+    state: job.state,
+    attempts: job.attempts,
+    createdAt: new Date(job.createdAt).toISOString(),
+    updatedAt: new Date(job.updatedAt).toISOString(),
+    nextAttemptAt: job.state === 'retrying' || job.state === 'pending' ? iso(job.nextAttemptAt) : null,
+    lastError: job.lastError,
+  };
+}
+
+function transferView(t: TransferRecord): TransferView {
+  return {
+    id: t.id,
+    ...(t.step === undefined || t.step === null ? {} : { step: t.step }),
+    system: t.system,
+    endpoint: t.endpoint,
+    method: t.method,
+    url: t.url,
+    attempt: t.attempt,
+    requestBody: t.requestBody,
+    responseBody: t.responseBody,
+    status: t.status,
+    durationMs: t.durationMs,
+    outcome: t.outcome,
+    ...(t.error ? { error: t.error } : {}),
+    startedAt: new Date(t.startedAt).toISOString(),
+  };
+}
+
+function storedPlan(job: JobRecord): Plan | null {
+  if (job.plan === null || job.plan === undefined) return null;
+  try {
+    return parseStoredPlan(job.plan, job.id);
+  } catch {
+    return null;
+  }
+}
+
+/** Phrases the translators use for values no mapping table maps (src/translate/*). */
+const UNMAPPED_PATTERNS: { kind: UnmappedValue['kind']; re: RegExp }[] = [
+  { kind: 'operation', re: /add ("[^"]*") to translation\.routing\.operations/g },
+  { kind: 'shipping-method', re: /ship method ("[^"]*") has no Cetec ship code/g },
+  { kind: 'payment-terms', re: /payment terms ("[^"]*") are not in translation/g },
+  { kind: 'resource', re: /resource ("[^"]*") has no Cetec location/g },
+  { kind: 'material', re: /(\S.*?) has no known raw material/g },
+];
+
+export function createDashboardPort(store: Store): DashboardPort {
+  const recent = async (limit: number): Promise<JobRecord[]> => (await store.listJobs({ limit, offset: 0 })).jobs;
+  return {
+    async listJobs(query) {
+      const { jobs, total } = await store.listJobs(query);
+      return { jobs: jobs.map(summary), total };
+    },
+    async getJob(id) {
+      const job = await store.getJob(id);
+      if (!job) return null;
+      const [transfers, checkpoints] = await Promise.all([store.listTransfers(id), store.getCheckpoints(id)]);
+      const plan = storedPlan(job);
+      const detail: JobDetail = {
+        ...summary(job),
+        source: job.payload ?? null,
+        plan,
+        warnings: plan?.warnings ?? [],
+        result: job.result ?? null,
+        checkpoints,
+        transfers: transfers.map(transferView),
+      };
+      return detail;
+    },
+    async countJobs() {
+      return store.countJobs();
+    },
+    async oldestNeedsAttention() {
+      const { jobs } = await store.listJobs({ state: 'needs-attention', limit: 1000, offset: 0 });
+      const oldest = new Map<string, JobRecord>();
+      for (const job of jobs) {
+        const key = `${job.profile}\u0000${job.flow}`;
+        const seen = oldest.get(key);
+        if (!seen || job.createdAt < seen.createdAt) oldest.set(key, job);
+      }
+      return [...oldest.values()].map(summary);
+    },
+    async oldestRunnableAt() {
+      return iso(await store.oldestRunnableAt());
+    },
+    async profiles() {
+      return (await store.listProfiles()).map((p) => ({
+        profile: p.profile,
+        paused: p.paused,
+        pausedReason: p.pausedReason,
+        lastPollAt: iso(p.lastPollAt),
+        lastHeartbeatAt: iso(p.lastHeartbeatAt),
+        lastSuccessAt: iso(p.lastSuccessAt),
+      }));
+    },
+    async history(query) {
+      const from = Date.parse(query.from);
+      const to = from + query.bucketMs * query.buckets;
+      const buckets = new Map<string, HistoryBucket>();
+      for (const state of ['done', 'needs-attention'] as const) {
+        // Newest first: stop reading once past the window.
+        for (let offset = 0; ; offset += 500) {
+          const { jobs } = await store.listJobs({ state, limit: 500, offset });
+          for (const job of jobs) {
+            const at = job.finishedAt ?? job.updatedAt;
+            if (at < from || at >= to) continue;
+            const index = Math.floor((at - from) / query.bucketMs);
+            const start = new Date(from + index * query.bucketMs).toISOString();
+            const key = `${job.profile}\u0000${job.flow}\u0000${start}`;
+            const bucket = buckets.get(key) ?? { profile: job.profile, flow: job.flow, start, done: 0, failed: 0 };
+            if (state === 'done') bucket.done++;
+            else bucket.failed++;
+            buckets.set(key, bucket);
+          }
+          if (jobs.length < 500 || jobs.every((j) => j.updatedAt < from)) break;
+        }
+      }
+      return [...buckets.values()].sort((a, b) => a.start.localeCompare(b.start));
+    },
+    async unmappedValues(profile) {
+      const seen = new Map<string, UnmappedValue>();
+      for (const job of await recent(300)) {
+        if (job.profile !== profile) continue;
+        const texts = [job.lastError?.message ?? '', ...(storedPlan(job)?.warnings ?? []).map((w) => w.message)];
+        for (const text of texts) {
+          for (const { kind, re } of UNMAPPED_PATTERNS) {
+            for (const match of text.matchAll(re)) {
+              const raw = match[1]!;
+              const value = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
+              const key = `${kind}\u0000${value}`;
+              const entry = seen.get(key) ?? { kind, value, count: 0, jobIds: [] };
+              if (!entry.jobIds.includes(job.id)) {
+                entry.count++;
+                if (entry.jobIds.length < 5) entry.jobIds.push(job.id);
+              }
+              seen.set(key, entry);
+            }
+          }
+        }
+      }
+      return [...seen.values()].sort((a, b) => b.count - a.count);
+    },
+    async act(action, jobId) {
+      const result = action === 'retry' ? await store.retryJob(jobId) : action === 'replay' ? await store.replayJob(jobId) : await store.cancelJob(jobId, 'cancelled from the dashboard');
+      return result.ok ? { ok: true, job: summary(result.job) } : result;
+    },
+    async health() {
+      try {
+        await store.countJobs();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+      }
+    },
+  };
+}
