@@ -5,6 +5,7 @@ import { register as emulate } from './emulate.ts';
 import { register as design } from './design.ts';
 import { register as previewDesign } from './preview-design.ts';
 import { register as preview } from './preview.ts';
+import { register as demo } from './demo.ts';
 import { register as run } from './run.ts';
 import { register as sync } from './sync.ts';
 import { register as order } from './order.ts';
@@ -14,6 +15,7 @@ import { register as status } from './status.ts';
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
+  demo,
   run,
   sync,
   order,
