@@ -10,6 +10,7 @@ import { register as run } from './run.ts';
 import { register as sync } from './sync.ts';
 import { register as order } from './order.ts';
 import { register as replay } from './replay.ts';
+import { register as resolve } from './resolve.ts';
 import { register as status } from './status.ts';
 
 export type RegisterCommand = (program: Command) => void;
@@ -21,6 +22,7 @@ export const COMMANDS: RegisterCommand[] = [
   order,
   preview,
   replay,
+  resolve,
   status,
   design,
   previewDesign,
