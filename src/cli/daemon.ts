@@ -13,6 +13,7 @@ import { resolveAuthSettings } from '../server/settings.ts';
 import type { JobRecord } from '../store/store.ts';
 import { openHub, type Hub, type HubParts } from './compose.ts';
 import { createDashboardPort } from './dashboard-port.ts';
+import { paperlessWebhook } from '../server/paperless-webhook.ts';
 
 export type DaemonOptions = {
   config: Config;
@@ -52,7 +53,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     logger,
     metrics: hub.metrics,
     auth,
-    ...(options.plugins ? { plugins: options.plugins(hub) } : {}),
+    trustProxy: config.server.trustProxy,
+    plugins: [...webhookPlugins(hub, config), ...(options.plugins?.(hub) ?? [])],
   });
   const schedulers = new Map<string, Scheduler>();
   try {
@@ -89,6 +91,30 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       await hub.close();
     },
   };
+}
+
+/** One signed-webhook route per profile that configures `paperless.webhook`. */
+function webhookPlugins(hub: Hub, config: Config): FastifyPluginAsync[] {
+  return hub.profiles.flatMap((profile) => {
+    const settings = profile.paperless.webhook;
+    if (!settings) return [];
+    const secretHex = config.secret(settings.secretEnv, `profiles.${profile.name}.paperless.webhook.secretEnv`);
+    const plugin: FastifyPluginAsync = async (app) =>
+      paperlessWebhook(app, {
+        profile: profile.name,
+        secretHex,
+        toleranceSeconds: settings.toleranceSeconds,
+        sink: {
+          remember: async (uuid, type, created, body) => (await hub.store.saveEvents(profile.name, [{ uuid, type, created, body }])) === 1,
+          enqueueOrder: async (number, eventId) => {
+            const { job } = await hub.store.enqueueJob({ flow: 'order-export', profile: profile.name, key: String(number), trigger: { kind: 'webhook' } });
+            await hub.store.markEventHandled(profile.name, eventId, `job ${job.id}`);
+            return job.id;
+          },
+        },
+      });
+    return [plugin];
+  });
 }
 
 /** Resolves on SIGINT or SIGTERM. */

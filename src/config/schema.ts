@@ -87,6 +87,8 @@ export const storeSchema = z.union([
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default(D.server.host),
   port: z.number().int().min(0).max(65535).default(D.server.port),
+  /** Trust X-Forwarded-* from a reverse proxy (true, or its addresses); then Secure cookies follow https. */
+  trustProxy: z.union([z.boolean(), z.string(), z.array(z.string())]).default(false),
 });
 
 /** Top level; `profiles` are validated one by one after `extends` is resolved (load.ts). */
