@@ -27,6 +27,7 @@ function summary(job: JobRecord): JobSummary {
 function transferView(t: TransferRecord): TransferView {
   return {
     id: t.id,
+    correlationId: t.correlationId,
     ...(t.step === undefined || t.step === null ? {} : { step: t.step }),
     system: t.system,
     endpoint: t.endpoint,
@@ -75,6 +76,7 @@ export function createDashboardPort(store: Store): DashboardPort {
       const plan = storedPlan(job);
       const detail: JobDetail = {
         ...summary(job),
+        correlationId: job.correlationId,
         source: job.payload ?? null,
         plan,
         warnings: plan?.warnings ?? [],

@@ -72,6 +72,8 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function runJob(job: JobRecord): Promise<RunOutcome> {
     const handler = options.handlers[job.flow];
+    // Every line this run writes carries the job and its correlation id (shown on the dashboard).
+    const log = logger?.child({ jobId: job.id, correlationId: job.correlationId, profile: job.profile, flow: job.flow, key: job.key });
     const abort = new AbortController();
     const renew = setInterval(() => {
       store.renewLease(job.id, workerId, leaseMs).then(
@@ -83,6 +85,7 @@ export function createWorker(options: WorkerOptions): Worker {
     }, Math.max(10, Math.floor(leaseMs / 3)));
     const finish = async (input: Parameters<Store['finishJob']>[2]): Promise<RunOutcome> => {
       const after = await store.finishJob(job.id, workerId, input);
+      log?.info({ state: after.state, attempts: after.attempts }, 'job run ended');
       await notify(handler, after);
       return 'finished';
     };
@@ -97,12 +100,12 @@ export function createWorker(options: WorkerOptions): Worker {
       const recorder = store.recorderFor(job.id);
       let plan: Plan;
       if (job.plan === null) {
-        plan = await handler.prepare({ job, recorder, signal: abort.signal, ...(logger ? { logger } : {}) });
+        plan = await handler.prepare({ job, recorder, signal: abort.signal, ...(log ? { logger: log } : {}) });
         const parts = topLevelParts(plan);
         await store.savePlan(job.id, workerId, plan, parts);
         if (parts.length > 0 && !(await store.lockParts(job.id, workerId, parts))) {
           // Another unfinished job defines one of these parts: wait for it (claims skip us until then).
-          logger?.info({ jobId: job.id, parts }, 'job waits for a top-level part held by another job');
+          log?.info({ parts }, 'job waits for a top-level part held by another job');
           return await finish({ state: 'pending', countAttempt: false, error: null });
         }
       } else {
@@ -121,7 +124,7 @@ export function createWorker(options: WorkerOptions): Worker {
       if (outcome.state === 'done') return await finish({ state: 'done', result: outcome.result, error: null });
       return await finish({ state: 'needs-attention', result: outcome.result, error: outcome.error });
     } catch (error) {
-      return await fail(job, handler, error, finish);
+      return await fail(job, handler, error, finish, log);
     } finally {
       clearInterval(renew);
     }
@@ -132,9 +135,10 @@ export function createWorker(options: WorkerOptions): Worker {
     handler: FlowHandler | undefined,
     error: unknown,
     finish: (input: Parameters<Store['finishJob']>[2]) => Promise<RunOutcome>,
+    log: Logger | undefined,
   ): Promise<RunOutcome> {
     if (error instanceof ShopwireError && error.code === 'store.lease_lost') {
-      logger?.warn({ jobId: job.id }, 'lease lost: another worker owns the job now');
+      log?.warn('lease lost: another worker owns the job now');
       return 'lease-lost';
     }
     if (error instanceof RunAbortedError) {
@@ -143,7 +147,7 @@ export function createWorker(options: WorkerOptions): Worker {
     }
     const record = errorRecord(error);
     const decision = decide(error);
-    logger?.info({ jobId: job.id, code: record.code, kind: record.kind, decision }, 'job run failed');
+    log?.info({ code: record.code, kind: record.kind, decision }, 'job run failed');
     try {
       if (decision === 'pause-profile') {
         await store.updateProfile(job.profile, { paused: true, pausedReason: pauseReason(error) });

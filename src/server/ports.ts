@@ -55,6 +55,8 @@ export type JobSummary = {
 
 export type TransferView = {
   id: string;
+  /** The job's correlation id, as on its log lines. */
+  correlationId?: string;
   /** Plan step index, when the call executed a plan step. */
   step?: number;
   system: TransferSystem;
@@ -74,6 +76,8 @@ export type TransferView = {
 };
 
 export type JobDetail = JobSummary & {
+  /** Carried on every log line and transfer record of the job. */
+  correlationId?: string;
   /** The source document as fetched or received (Paperless order, CableBuilder design), if kept. */
   source: unknown;
   plan: Plan | null;

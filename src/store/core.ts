@@ -535,6 +535,7 @@ function toTransfer(r: Row): TransferRecord {
   return {
     id: String(r.id),
     jobId: String(r.job_id),
+    correlationId: String(r.correlation_id),
     ...(r.step === null ? {} : { step: Number(r.step) }),
     system: String(r.system) as TransferRecord['system'],
     endpoint: String(r.endpoint),

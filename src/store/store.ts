@@ -126,6 +126,8 @@ export type OperatorResult = { ok: true; job: JobRecord } | { ok: false; code: '
 export type TransferRecord = TransferStart & {
   id: string;
   jobId: string;
+  /** The job's correlation id, the same as on its log lines. */
+  correlationId: string;
   startedAt: number;
   endedAt: number | null;
   status: number | null;

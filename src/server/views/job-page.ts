@@ -29,6 +29,7 @@ export function jobBody(job: JobDetail, csrf: string, nowMs: number, notice?: st
   <dl class="facts inline" data-job="${job.id}">
     <dt>State</dt><dd data-job-state>${stateBadge(job.state)}</dd>
     <dt>Attempts</dt><dd>${job.attempts}</dd>
+    ${job.correlationId ? html`<dt>Correlation id</dt><dd><code>${job.correlationId}</code></dd>` : ''}
     <dt>Created</dt><dd>${when(job.createdAt, nowMs)}</dd>
     <dt>Updated</dt><dd>${when(job.updatedAt, nowMs)}</dd>
     ${job.nextAttemptAt ? html`<dt>Next attempt</dt><dd>${when(job.nextAttemptAt, nowMs)}</dd>` : ''}

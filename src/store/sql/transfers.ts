@@ -28,6 +28,7 @@ export function transferStatements(d: Dialect) {
         outcome = ${e.outcome}, error = ${e.error}, ended_at = ${e.now}
       WHERE id = ${Number(e.id)}`,
 
-    selectTransfers: (jobId: string): Statement => sql`SELECT * FROM transfers WHERE job_id = ${Number(jobId)} ORDER BY id`,
+    selectTransfers: (jobId: string): Statement =>
+      sql`SELECT t.*, j.correlation_id FROM transfers t JOIN jobs j ON j.id = t.job_id WHERE t.job_id = ${Number(jobId)} ORDER BY t.id`,
   };
 }
