@@ -23,6 +23,7 @@
  */
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { seededRandom } from '../../src/lib/random.ts';
 
 export type Fault =
   /** Let the call through untouched (useful in scripts). */
@@ -87,17 +88,7 @@ export type FaultOptions = { seed?: number; rules?: FaultRule[] };
 
 const LOG_LIMIT = 1000;
 
-/** Deterministic PRNG (mulberry32): small, fast, reproducible from a 32-bit seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 type ParsedEndpoint = { method: string; pattern: string };
 

@@ -12,6 +12,7 @@
  *
  * Deterministic: the same seed and options give the same document (a small PRNG, no clock).
  */
+import { seededRandom } from '../../lib/random.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
@@ -25,17 +26,8 @@ export type GenerateOrderOptions = {
   maxDepth?: number;
 };
 
-/** mulberry32: small, fast, good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The generator's PRNG (src/lib/random.ts). */
+export const prng = seededRandom;
 
 type Rng = {
   next: () => number;
