@@ -2,9 +2,15 @@
  * `shopwire doctor`: checks the config file and says what is missing. Exit 0 when everything it
  * checked is fine, 2 when something must be fixed. Never prints a secret's value.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfigOrNull, secretsFileWarnings, type Config } from '../config/load.ts';
 import type { Profile } from '../config/schema.ts';
+import { redactText } from '../lib/redact.ts';
+import { createCetecClient } from '../systems/cetec/client.ts';
+import { createPaperlessClient } from '../systems/paperless/client.ts';
+import { OrderTranslationError } from '../translate/order-to-cetec/errors.ts';
+import { toOrderPlan } from '../translate/order-to-cetec/plan.ts';
 
 type Finding = { level: 'ok' | 'warn' | 'error'; text: string };
 
@@ -13,8 +19,14 @@ export function register(program: Command): void {
     .command('doctor')
     .description('check the config file, secrets and mappings; say what is missing')
     .option('--json', 'print findings as JSON')
-    .action((options: { json?: boolean }, command: Command) => {
-      const findings = diagnose(command.optsWithGlobals().config as string | undefined);
+    .option('--orders <files...>', 'Paperless Parts order JSON files to check the mappings against (every profile)')
+    .option('--online', 'also call Paperless Parts and Cetec once per profile to check URLs and tokens')
+    .action(async (options: { json?: boolean; orders?: string[]; online?: boolean }, command: Command) => {
+      const file = command.optsWithGlobals().config as string | undefined;
+      const findings = diagnose(file);
+      const config = findings.some((f) => f.level === 'error' && f.text.includes('config file')) ? null : safeLoad(file);
+      if (config && options.orders) findings.push(...mappingFindings(config, options.orders));
+      if (config && options.online) findings.push(...(await onlineFindings(config)));
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ findings }, null, 2)}\n`);
       } else {
@@ -24,6 +36,70 @@ export function register(program: Command): void {
       if (!options.json) process.stdout.write(errors === 0 ? 'doctor: no problems found\n' : `doctor: ${errors} problem(s) to fix\n`);
       process.exitCode = errors === 0 ? 0 : 2;
     });
+}
+
+function safeLoad(file: string | undefined): Config | null {
+  try {
+    return loadConfigOrNull({ file });
+  } catch {
+    return null;
+  }
+}
+
+/** Translates each sample order with each profile's mappings: what would need attention, what falls back. */
+export function mappingFindings(config: Config, files: string[]): Finding[] {
+  const out: Finding[] = [];
+  for (const file of files) {
+    let order: unknown;
+    try {
+      order = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      out.push({ level: 'error', text: `${file}: cannot read as JSON (${error instanceof Error ? error.message : String(error)})` });
+      continue;
+    }
+    for (const profile of Object.values(config.profiles)) {
+      try {
+        const plan = toOrderPlan(order, profile.translation, { profile: profile.name });
+        out.push({ level: 'ok', text: `${file}: profile ${profile.name}: translates into ${plan.steps.length} Cetec call(s)` });
+        for (const w of plan.warnings) out.push({ level: 'warn', text: `${file}: profile ${profile.name}: ${w.message}` });
+      } catch (error) {
+        if (!(error instanceof OrderTranslationError)) throw error;
+        for (const issue of error.issues) out.push({ level: 'error', text: `${file}: profile ${profile.name}: ${issue.path}: ${issue.message}` });
+      }
+    }
+  }
+  return out;
+}
+
+/** One harmless read per system and profile: is the URL right and the token accepted? */
+async function onlineFindings(config: Config): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const profile of Object.values(config.profiles)) {
+    const at = `profiles.${profile.name}`;
+    if (config.hasSecret(profile.paperless.tokenEnv)) {
+      const client = createPaperlessClient({ baseUrl: profile.paperless.baseUrl, token: config.secret(profile.paperless.tokenEnv, `${at}.paperless.tokenEnv`), timeoutMs: 10_000, retry: { maxAttempts: 1 } });
+      try {
+        const numbers = await client.newOrderNumbers(Number.MAX_SAFE_INTEGER - 1);
+        out.push({ level: 'ok', text: `${at}.paperless: ${profile.paperless.baseUrl} answered with the token (${numbers.length} order numbers above the probe)` });
+      } catch (error) {
+        out.push({ level: 'error', text: `${at}.paperless: ${redactText(error instanceof Error ? error.message : String(error))}` });
+      } finally {
+        await client.close();
+      }
+    }
+    if (config.hasSecret(profile.cetec.tokenEnv)) {
+      const client = createCetecClient({ baseUrl: profile.cetec.baseUrl, token: config.secret(profile.cetec.tokenEnv, `${at}.cetec.tokenEnv`), timeoutMs: 10_000, retry: { maxAttempts: 1 }, breaker: false });
+      try {
+        await client.getPart('SHOPWIRE DOCTOR PROBE');
+        out.push({ level: 'ok', text: `${at}.cetec: ${profile.cetec.baseUrl} answered with the token` });
+      } catch (error) {
+        out.push({ level: 'error', text: `${at}.cetec: ${redactText(error instanceof Error ? error.message : String(error))}` });
+      } finally {
+        await client.close();
+      }
+    }
+  }
+  return out;
 }
 
 export function diagnose(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Finding[] {
@@ -50,6 +126,7 @@ export function diagnose(file: string | undefined, env: NodeJS.ProcessEnv = proc
     findings.push({ level: 'ok', text: `store: SQLite file ${config.store.sqlite}` });
   }
   for (const profile of Object.values(config.profiles)) findings.push(...profileFindings(config, profile));
+  findings.push(...accessFindings(config));
   return findings;
 }
 
@@ -82,6 +159,29 @@ function profileFindings(config: Config, profile: Profile): Finding[] {
       level: 'warn',
       text: `${at}.cetec: duplicateExternalKey is 'unknown' and orderLookup is off: an import whose answer is lost will need a person to check Cetec (docs/engine.md)`,
     });
+  }
+  return out;
+}
+
+/** Dashboard users and tokens, and the CableBuilder receiver's and client's credentials. */
+function accessFindings(config: Config): Finding[] {
+  const out: Finding[] = [];
+  const dashboard = config.dashboard;
+  if (dashboard.users.length === 0 && dashboard.apiTokenEnv === undefined) {
+    out.push({ level: 'warn', text: 'dashboard: no users and no apiTokenEnv: the dashboard and JSON API refuse everyone (docs/dashboard.md)' });
+  }
+  dashboard.users.forEach((user, i) => {
+    if (user.passwordHashEnv) out.push(secretFinding(config, user.passwordHashEnv, `dashboard.users.${i}.passwordHashEnv`));
+  });
+  if (dashboard.apiTokenEnv) out.push(secretFinding(config, dashboard.apiTokenEnv, 'dashboard.apiTokenEnv'));
+  const cb = config.cablebuilder;
+  if (cb?.receiver?.auth.mode === 'shared-secret') out.push(secretFinding(config, cb.receiver.auth.secretEnv, 'cablebuilder.receiver.auth.secretEnv'));
+  if (cb?.receiver?.auth.mode === 'basic') out.push(secretFinding(config, cb.receiver.auth.passwordEnv, 'cablebuilder.receiver.auth.passwordEnv'));
+  if (cb?.receiver?.auth.mode === 'none-explicit') out.push({ level: 'warn', text: 'cablebuilder.receiver.auth: anonymous Send Design requests are accepted (none-explicit)' });
+  if (cb?.client?.auth?.kind === 'basic') out.push(secretFinding(config, cb.client.auth.passwordEnv, 'cablebuilder.client.auth.passwordEnv'));
+  if (cb?.client?.auth?.kind === 'header') out.push(secretFinding(config, cb.client.auth.valueEnv, 'cablebuilder.client.auth.valueEnv'));
+  if (cb && !((cb.profile ?? config.defaultProfile) in config.profiles)) {
+    out.push({ level: 'error', text: `cablebuilder.profile: no profile named ${JSON.stringify(cb.profile)}` });
   }
   return out;
 }
