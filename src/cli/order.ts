@@ -33,9 +33,9 @@ export function register(program: Command): void {
           else process.stdout.write(`${describeJob(queued)}\nalready exported; \`shopwire replay ${queued.id}\` exports it again\n`);
           return;
         }
-        if (queued.state === 'needs-attention' || queued.state === 'cancelled') {
-          await hub.store.retryJob(queued.id);
-        }
+        // Now means now: a job waiting for its next attempt or for a person runs from its checkpoints.
+        if (queued.state === 'needs-attention' || queued.state === 'retrying') await hub.store.retryJob(queued.id);
+        if (queued.state === 'cancelled') await hub.store.replayJob(queued.id);
         // Runs whatever is runnable, this order among it, until nothing is left to run now.
         await hub.worker.runOnce();
         const job = (await hub.store.getJob(queued.id))!;
