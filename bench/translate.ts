@@ -14,7 +14,7 @@ import { DEFAULT_ORDER_TRANSLATION_OPTIONS } from '../src/translate/order-to-cet
 import { toOrderPlan } from '../src/translate/order-to-cetec/plan.ts';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const candidates = [path.join(here, '../fixtures/paperless/order.json'), '/work/shared/fixtures/paperless/order.json'];
+const candidates = [path.join(here, '../fixtures/paperless/order.json')];
 const file = candidates.find((f) => existsSync(f));
 if (file === undefined) throw new Error(`order.json not found in ${candidates.join(', ')}`);
 const bytes = readFileSync(file);

@@ -1,7 +1,7 @@
 /**
  * Every assumption the Cetec emulator makes, in one place.
  *
- * Cetec publishes no API reference; /work/shared/reference/cetec.md reconstructs it from code that
+ * Cetec publishes no API reference; docs/reference/cetec.md reconstructs it from code that
  * calls it. Where the emulator must answer something no source shows, the answer is a switch here,
  * with its default and the reference item (section 9 of cetec.md unless stated) it encodes, so tests
  * can flip it and check that shopwire copes with the other reading. Change defaults only with a

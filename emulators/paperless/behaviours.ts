@@ -1,7 +1,7 @@
 /**
  * Every assumption the Paperless Parts emulator makes, in one place.
  *
- * The real API is only partly documented (see /work/shared/reference/paperless-parts.md). Where
+ * The real API is only partly documented (see docs/reference/paperless-parts.md). Where
  * the emulator has to pick an answer no source shows, the choice is a named switch here with its
  * default and the reference section it encodes, so a test (or a person with sandbox access) can
  * flip it and see whether shopwire copes with the other reading.

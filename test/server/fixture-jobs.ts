@@ -23,7 +23,7 @@ export const KEYED_CANARY = 'CANARYkeyed9d2e4f6a8b';
 registerSecret(REGISTERED_CANARY);
 
 const root = new URL('../../', import.meta.url);
-export const ORDER_FIXTURE_PATH = '/work/shared/fixtures/paperless/order.json';
+export const ORDER_FIXTURE_PATH = new URL('fixtures/paperless/order.json', root);
 export const orderFixture = (): Record<string, unknown> => JSON.parse(readFileSync(ORDER_FIXTURE_PATH, 'utf8'));
 export const designFixture = (): unknown => JSON.parse(readFileSync(new URL('test/fixtures/cablebuilder/send-design-cable-a.json', root), 'utf8'));
 export const designTranslationFixture = (): unknown => JSON.parse(readFileSync(new URL('test/fixtures/cablebuilder/translation-options.json', root), 'utf8'));

@@ -2,7 +2,7 @@
  * Every assumption shopwire makes about CableBuilder's ERP Integration API, in one place.
  *
  * The Technical Guide is silent, loose or self-contradictory in places; the reference
- * (/work/shared/reference/cablebuilder.md, section 13) names each decision `[A-nn]`. The ones that
+ * (docs/reference/cablebuilder.md, section 13) names each decision `[A-nn]`. The ones that
  * change behaviour are switches here, with their default and id, so a person with access to a real
  * CableBuilder can flip one and see whether shopwire (client, receiver, emulator) copes with the
  * other reading. The emulator reads its switches from this object too (emulators/cablebuilder/).

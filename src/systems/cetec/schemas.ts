@@ -1,6 +1,6 @@
 /**
  * Cetec wire types: the request bodies shopwire sends, in Cetec's own snake_case, as
- * ../shared/reference/cetec.md (sections 4.1 and 4.3) describes them. Translation produces these;
+ * docs/reference/cetec.md (sections 4.1 and 4.3) describes them. Translation produces these;
  * the client sends them (adding the preshared token); the emulator validates the looser shapes
  * Cetec accepts separately (emulators/cetec/).
  */
