@@ -7,7 +7,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/load.ts';
-import type { CableBuilderSettings } from '../config/cablebuilder.ts';
+import { cableBuilderSettingsSchema, type CableBuilderSettings } from '../config/cablebuilder.ts';
 import { createPayloadPlanHandler } from '../engine/order-export.ts';
 import type { FlowHandler } from '../engine/flow-handler.ts';
 import type { Logger } from '../lib/log.ts';
@@ -23,7 +23,8 @@ export type CableBuilderWiring = {
   handlers: (parts: HubParts) => Partial<Record<JobRecord['flow'], FlowHandler>>;
 };
 
-const designJobKey = (design: string, alternative: number): string => `${design}/${alternative}`;
+/** The job key of a design: one job per design and alternative (a new version updates it). */
+export const designJobKey = (design: string, alternative: number): string => `${design}/${alternative}`;
 
 /** The profile designs go to. */
 export function designProfile(config: Config): string {
@@ -75,12 +76,12 @@ export function storeDesignInbox(
   };
 }
 
-export function cableBuilderWiring(config: Config, logger: Logger): CableBuilderWiring {
-  const settings = config.cablebuilder;
+export function cableBuilderWiring(config: Config, logger: Logger, overrides: { client?: CableBuilderClient } = {}): CableBuilderWiring {
+  const settings = config.cablebuilder ?? (overrides.client ? cableBuilderSettingsSchema.parse({}) : undefined);
   if (!settings) return { plugins: () => [], handlers: () => ({}) };
   const profile = designProfile(config);
   const policy = settings.receiver?.policy ?? { accept: 'valid-and-approved' as const, writeBack: { partAttribute: null, revisionAttribute: null, statusAttribute: null, statusValues: { done: 'In ERP', queued: 'Queued for ERP', failed: 'ERP import failed' } } };
-  const client = settings.client ? cableBuilderClientFrom(config, settings.client) : null;
+  const client = overrides.client ?? (settings.client ? cableBuilderClientFrom(config, settings.client) : null);
 
   const factsOf = (job: JobRecord): { prcpart: string; revision: string } => {
     const designs = parseStoredDesignPayload(job.payload);

@@ -12,12 +12,14 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ConfigError } from '../config/errors.ts';
-import { loadConfigOrNull, selectProfile, type Config } from '../config/load.ts';
+import { loadConfigOrNull, type Config } from '../config/load.ts';
 import { createCableBuilderClient, type CableBuilderAuth, type CableBuilderClient, type DesignWriteResult } from '../systems/cablebuilder/client.ts';
 import { designSchema, describeIssue, type CommonDesign } from '../systems/cablebuilder/schemas.ts';
-import { receiverPolicySchema, type ReceiverPolicy } from '../systems/cablebuilder/send-design-contract.ts';
-import { pullDesign } from '../systems/cablebuilder/import-design.ts';
-import { createCetecClient } from '../systems/cetec/client.ts';
+import { payloadHash, receiverPolicySchema, type ReceiverPolicy } from '../systems/cablebuilder/send-design-contract.ts';
+import { toDesignPartRevision, topDesignOf } from '../translate/design-to-cetec/plan.ts';
+import { cableBuilderWiring, designJobKey, designProfile } from './cablebuilder.ts';
+import { openHub } from './compose.ts';
+import { commandLogger } from './context.ts';
 import { designTranslationOptionsSchema, type DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
 
 const clientSettingsSchema = z.strictObject({
@@ -169,29 +171,43 @@ export function register(program: Command): void {
     .action(async (code: string, options: { alternative: string; profile?: string; json?: boolean }, command: Command) => {
       const config = loadOptionalConfig(command);
       if (config === null) throw new ConfigError('design pull: needs a config file for the Cetec connection (--config or SHOPWIRE_CONFIG)');
-      const profile = selectProfile(config, options.profile);
-      const cetec = createCetecClient({
-        baseUrl: profile.cetec.baseUrl,
-        token: config.secret(profile.cetec.tokenEnv, `profiles.${profile.name}.cetec.tokenEnv`),
-        tokenPlacement: profile.cetec.tokenPlacement,
-        timeoutMs: profile.cetec.timeoutMs,
-      });
+      const profile = options.profile ?? designProfile(config);
+      const alternative = alternativeOf(options.alternative);
       const client = clientFrom(command, config);
+      // The pulled design goes the way a sent one goes: a durable design-import job, run by the
+      // engine (checkpoints, transfer records), then written back with Update Design.
+      const wiring = cableBuilderWiring(config, commandLogger(), { client });
+      const hub = await openHub({ config, logger: commandLogger(), profiles: [profile], handlers: wiring.handlers });
       try {
-        const result = await pullDesign(
-          { design: code, designAlternative: alternativeOf(options.alternative) },
-          { cablebuilder: client, cetec, translation: translationFromConfig(config), policy: policyFromConfig(config) },
-        );
-        if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        else {
-          process.stdout.write(`${result.design}#${result.designAlternative} v${result.version ?? '?'} → Cetec ${result.prcpart} revision ${result.revision} (${result.stepsDone} step)\n`);
-          for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
-          if (result.writeBack) process.stdout.write(result.writeBack.ok ? 'write-back: stored in CableBuilder\n' : `write-back: ${result.writeBack.errors.join('; ')}\n`);
+        const designs = await client.getDesign({ design: code, designAlternative: alternative });
+        const queued = await hub.store.enqueueJob({
+          flow: 'design-import',
+          profile,
+          key: designJobKey(code, alternative),
+          payload: designs,
+          payloadHash: payloadHash(designs),
+          trigger: { kind: 'cli', actor: process.env.USER ?? 'cli' },
+        });
+        if (!queued.created && !queued.changed && queued.job.state === 'done') {
+          process.stdout.write(`${code}#${alternative}: this version is already in Cetec (job ${queued.job.id}); \`shopwire replay ${queued.job.id}\` imports it again\n`);
+          return;
         }
-        process.exitCode = result.writeBack && !result.writeBack.ok ? 1 : 0;
+        if (queued.job.state === 'needs-attention' || queued.job.state === 'retrying') await hub.store.retryJob(queued.job.id);
+        if (queued.job.state === 'cancelled') await hub.store.replayJob(queued.job.id);
+        await hub.worker.runOnce();
+        const job = (await hub.store.getJob(queued.job.id))!;
+        const part = toDesignPartRevision(topDesignOf(designs, translationFromConfig(config)), translationFromConfig(config));
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ job: job.id, state: job.state, prcpart: part.prcpart, revision: part.revision_text, error: job.lastError }, null, 2)}\n`);
+        } else if (job.state === 'done') {
+          process.stdout.write(`${code}#${alternative} → Cetec ${part.prcpart} revision ${part.revision_text} (job ${job.id}); written back to CableBuilder\n`);
+        } else {
+          process.stdout.write(`${code}#${alternative}: job ${job.id} ${job.state}: ${job.lastError?.message ?? ''}\n`);
+        }
+        process.exitCode = job.state === 'done' ? 0 : 1;
       } finally {
+        await hub.close();
         await client.close();
-        await cetec.close();
       }
     });
 }
