@@ -9,6 +9,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { startCableBuilderEmulator, type CableBuilderEmulator } from '../../emulators/cablebuilder/server.ts';
 import { startCetecEmulator, type CetecEmulator } from '../../emulators/cetec/server.ts';
@@ -24,6 +26,7 @@ let cetec: CetecEmulator;
 let paperless: PaperlessEmulator;
 let cablebuilder: CableBuilderEmulator;
 let daemon: Daemon;
+let configPath: string;
 
 async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -66,8 +69,9 @@ before(async () => {
     },
   };
   writeFileSync(path.join(dir, 'secrets.yaml'), stringify(SECRETS), { mode: 0o600 });
-  writeFileSync(path.join(dir, 'shopwire.yaml'), stringify(config));
-  const loaded = loadConfig({ file: path.join(dir, 'shopwire.yaml'), env: {} });
+  configPath = path.join(dir, 'shopwire.yaml');
+  writeFileSync(configPath, stringify(config));
+  const loaded = loadConfig({ file: configPath, env: {} });
   const sink = new Writable({ write(chunk, _enc, done) { logLines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
   const logger = createLogger({ level: 'debug', destination: sink });
   const wiring = cableBuilderWiring(loaded, logger);
@@ -133,4 +137,20 @@ test('no secret appears in any log line or transfer record', async () => {
   for (const secret of Object.values(SECRETS)) {
     for (const form of [secret, encodeURIComponent(secret)]) assert.ok(!text.includes(form), `found ${form}`);
   }
+});
+
+test('design pull (another process, same store) imports through a durable job and writes back; a second pull is recognised', async () => {
+  const run = promisify(execFile);
+  const bin = new URL('../../bin/shopwire.js', import.meta.url).pathname;
+  const first = await run(process.execPath, [bin, '--config', configPath, 'design', 'pull', 'CORE_2'], { env: { ...process.env, SHOPWIRE_LOG_LEVEL: 'silent' } });
+  assert.match(first.stdout, /CORE_2#0 → Cetec CORE_2 revision 0\.1 \(job \d+\); written back/);
+  const job = await daemon.hub.store.findJob('design-import', 'plant', 'CORE_2/0');
+  assert.equal(job?.state, 'done');
+  assert.deepEqual(cetec.state.bom('CORE_2', '0.1')?.map((l) => l.prcpart), ['COND_15', 'PVC_TI1']);
+  const header = (name: string) => cablebuilder.state.designs.get('CORE_2#0')?.header.find((a) => a.name === name)?.value;
+  assert.equal(header('erpStatus'), 'In ERP');
+  const calls = cetec.journal().length;
+  const second = await run(process.execPath, [bin, '--config', configPath, 'design', 'pull', 'CORE_2'], { env: { ...process.env, SHOPWIRE_LOG_LEVEL: 'silent' } });
+  assert.match(second.stdout, /already in Cetec/);
+  assert.equal(cetec.journal().length, calls);
 });
