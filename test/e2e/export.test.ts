@@ -1,0 +1,71 @@
+/**
+ * The order export end to end: `shopwire sync` (a child process, as cron runs it) discovers the
+ * fixture orders 72 and 179 and 30 generated orders in the Paperless Parts emulator and exports
+ * them into the Cetec emulator. Cetec must then hold exactly what the real translator's plans
+ * describe: every BOM tree and routing, and one quote and sales order per Paperless order with
+ * the planned lines, quantities and prices; and nothing else.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertDefinitions, assertSalesOrders, plannedOrders } from './expected-cetec.ts';
+import { allJobs, PROFILE, startE2E, type E2E } from './harness.ts';
+
+const GENERATED = 30;
+let e2e: E2E;
+
+before(async () => {
+  e2e = await startE2E({ paperless: { generated: { seed: 1, count: GENERATED } } });
+});
+
+after(async () => {
+  await e2e?.close();
+});
+
+test('sync exports the fixture and generated orders; Cetec holds exactly the planned BOMs, routings, quotes and orders', async () => {
+  const numbers = [...e2e.paperless.state.orders.keys()].sort((a, b) => a - b);
+  assert.equal(numbers.length, GENERATED + 2);
+  assert.ok(numbers.includes(72) && numbers.includes(179));
+
+  const run = await e2e.cli(['sync', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const out = JSON.parse(run.stdout) as { discovered: Record<string, number[]>; jobs: Array<{ key: string; state: string; result: { quotes: number[]; orders: number[] } }> };
+  assert.deepEqual(out.discovered[PROFILE], numbers);
+
+  const store = await e2e.store();
+  const jobs = await allJobs(store);
+  assert.equal(jobs.length, numbers.length);
+  const plans = numbers.map((order) => ({ order, plan: e2e.planOf(order) }));
+  for (const { order, plan } of plans) {
+    const job = jobs.find((j) => j.key === String(order));
+    assert.equal(job?.state, 'done', `order ${order}: ${JSON.stringify(job?.lastError)}`);
+    const held = assertSalesOrders(e2e.cetec, order, plan);
+    // The job reports the numbers Cetec gave.
+    const result = job.result as { quotes: number[]; orders: number[] };
+    assert.deepEqual(result.quotes, held.map((h) => h.quote), `order ${order}: quote numbers in the job`);
+    assert.deepEqual(result.orders, held.flatMap((h) => (h.ordernum === null ? [] : [h.ordernum])), `order ${order}: order numbers in the job`);
+  }
+  const checked = assertDefinitions(e2e.cetec, plans);
+  assert.ok(checked >= numbers.length, `${checked} part definitions checked`);
+
+  // Nothing but the planned orders: no stray or duplicate quotes.
+  const plannedKeys = plans.flatMap(({ plan }) => plannedOrders(plan).map((o) => o.external_key)).sort();
+  assert.deepEqual(e2e.cetec.state.quotes().map((q) => q.external_key).sort(), plannedKeys);
+  assert.equal(new Set(plannedKeys).size, plannedKeys.length, 'external keys are distinct');
+
+  // Exactly one import call per order, and one definition call per planned BOM step.
+  const journal = e2e.cetec.journal();
+  assert.equal(journal.filter((j) => j.path === '/importjson/quotes').length, numbers.length);
+  const bomSteps = plans.reduce((n, { plan }) => n + plan.steps.filter((s) => s.kind === 'partrevisiondefinition').length, 0);
+  assert.equal(journal.filter((j) => j.path === '/api/partrevisiondefinition').length, bomSteps);
+  assert.ok(journal.every((j) => j.status === 200), 'every Cetec call succeeded');
+});
+
+test('a second sync finds nothing new and sends nothing to Cetec', async () => {
+  const calls = e2e.cetec.journal().length;
+  const run = await e2e.cli(['sync', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const out = JSON.parse(run.stdout) as { discovered: Record<string, number[]>; jobs: unknown[] };
+  assert.deepEqual(out.discovered[PROFILE], []);
+  assert.deepEqual(out.jobs, []);
+  assert.equal(e2e.cetec.journal().length, calls);
+});
