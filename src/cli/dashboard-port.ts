@@ -59,7 +59,6 @@ const UNMAPPED_PATTERNS: { kind: UnmappedValue['kind']; re: RegExp }[] = [
   { kind: 'shipping-method', re: /ship method ("[^"]*") has no Cetec ship code/g },
   { kind: 'payment-terms', re: /payment terms ("[^"]*") are not in translation/g },
   { kind: 'resource', re: /resource ("[^"]*") has no Cetec location/g },
-  { kind: 'material', re: /(\S.*?) has no known raw material/g },
 ];
 
 export function createDashboardPort(store: Store): DashboardPort {

@@ -32,19 +32,33 @@ const BY_CODE: { test: (code: string) => boolean; advice: Advice }[] = [
     },
   },
   {
+    test: (c) => c === 'order.untranslatable',
+    advice: {
+      headline: 'The source cannot be carried into Cetec with the current mappings or data.',
+      action: 'Each problem below names the field. Add what is missing to the mapping tables in the config file (see Mappings) and restart shopwire, or correct the order or design at its source; then Retry.',
+    },
+  },
+  {
+    test: (c) => c === 'engine.import_outcome_unknown',
+    advice: {
+      headline: 'The sales order may or may not exist in Cetec: its answer was lost.',
+      action: 'Search Cetec for the external key named below, then run `shopwire resolve <job> --created --quote N --order N` or `shopwire resolve <job> --not-created`; the job finishes, or sends the import once.',
+    },
+  },
+  {
     test: (c) => /unmapped|mapping/.test(c),
     advice: { headline: 'A value in the source has no mapping to Cetec.', action: 'Add it to the mapping table in the config file (see Mappings), restart or reload shopwire, then Retry.' },
   },
 ];
 
 const BY_KIND: Record<JobError['kind'], Advice> = {
-  data: { headline: 'The source document cannot be translated as it is.', action: 'Correct the order or design in its system (or the mapping in the config file), then Replay.' },
+  data: { headline: 'The source document cannot be translated as it is.', action: 'Correct the order or design in its system (or the mapping in the config file and restart shopwire), then Retry.' },
   transient: { headline: 'A temporary failure; shopwire is retrying with backoff.', action: 'Nothing to do unless it keeps failing. Retry runs it now.' },
   auth: { headline: 'A token was refused, so the profile is paused.', action: 'Put a valid token in the environment or secrets file (see Settings for its name), restart shopwire, then Retry.' },
   config: { headline: 'shopwire’s configuration is wrong for this job, so the profile is paused.', action: 'Run `shopwire doctor`, fix the config file it names, restart, then Retry.' },
   ambiguous: {
     headline: 'A call that must not be repeated blindly got no clear answer.',
-    action: 'Check in Cetec whether the sales order exists. If it does, Cancel this job; if not, Retry.',
+    action: 'Check in Cetec whether the sales order exists (search by the external key), then tell shopwire: `shopwire resolve <job> --created …` or `--not-created`.',
   },
   internal: { headline: 'shopwire hit a bug.', action: 'Report it with this page’s error code and job id. Retry may work once fixed.' },
 };

@@ -133,7 +133,7 @@ describe('the real hub in Chromium', { skip }, () => {
 
   // Known gap (src/server/views/jobs-page.ts): the Problem cell keeps the first 90 characters of the
   // message, which for a translation error are the preamble and a JSON path, never the reason.
-  test('the jobs list names the unmapped operation in the problem column', { todo: 'jobs list truncates the reason away' }, async () => {
+  test('the jobs list names the unmapped operation in the problem column', async () => {
     await page.goto(`${base()}/jobs?state=needs-attention`);
     const problem = page.locator(`tr[data-job-id="${badJobId}"] td.problem`);
     const shown = `${await problem.textContent()} ${(await problem.getAttribute('title')) ?? ''}`;
@@ -236,7 +236,7 @@ describe('the real hub in Chromium', { skip }, () => {
   // Known gap (src/cli/dashboard-port.ts, UNMAPPED_PATTERNS 'material'): the raw-material warning
   // has no material name, so the "value" captured is the component's description; every component
   // becomes a row of its own and crowds out the values an operator can actually map.
-  test('the mappings page lists values one can map, not component descriptions', { todo: 'material rows are component sentences' }, () => {
+  test('the mappings page lists values one can map, not component descriptions', () => {
     assert.ok(mappingRows.length > 0);
     const sentences = mappingRows.filter((r) => /^order \d+: component /.test(r.value));
     assert.deepEqual(sentences, []);

@@ -28,7 +28,7 @@ export function jobBody(job: JobDetail, csrf: string, nowMs: number, notice?: st
   ${notice ? html`<p class="notice" role="status" data-notice>${notice}</p>` : ''}
   <dl class="facts inline" data-job="${job.id}">
     <dt>State</dt><dd data-job-state>${stateBadge(job.state)}</dd>
-    <dt>Attempts</dt><dd>${job.attempts}</dd>
+    <dt>Failed runs</dt><dd>${job.attempts}</dd>
     ${job.correlationId ? html`<dt>Correlation id</dt><dd><code>${job.correlationId}</code></dd>` : ''}
     <dt>Created</dt><dd>${when(job.createdAt, nowMs)}</dd>
     <dt>Updated</dt><dd>${when(job.updatedAt, nowMs)}</dd>
@@ -36,7 +36,7 @@ export function jobBody(job: JobDetail, csrf: string, nowMs: number, notice?: st
   </dl>
   ${job.lastError ? errorBox(job) : ''}
   ${actions(job, csrf)}
-  ${job.result !== null && job.result !== undefined ? html`<section aria-labelledby="result-h"><h2 id="result-h">Result</h2>${jsonBlock(job.result)}</section>` : ''}
+  ${job.result !== null && job.result !== undefined ? html`<section aria-labelledby="result-h" data-result><h2 id="result-h">Result</h2><p>${resultSummary(job.result)}</p><details><summary>Result as stored</summary>${jsonBlock(job.result)}</details></section>` : ''}
   ${summary
     ? html`<section aria-labelledby="source-h" data-source>
         <h2 id="source-h">Source: ${summary.title}</h2>
@@ -58,13 +58,25 @@ export function jobBody(job: JobDetail, csrf: string, nowMs: number, notice?: st
   </section>`;
 }
 
+/** One line for people: the Cetec numbers a job produced. */
+function resultSummary(result: unknown): string {
+  const r = result as { quotes?: unknown; orders?: unknown; imports?: { numbersKnown?: boolean }[] } | null;
+  const list = (v: unknown): number[] => (Array.isArray(v) ? v.filter((n): n is number => typeof n === 'number') : []);
+  const quotes = list(r?.quotes);
+  const orders = list(r?.orders);
+  const parts = [quotes.length ? `Cetec quote ${quotes.join(', ')}` : '', orders.length ? `sales order ${orders.join(', ')}` : ''].filter(Boolean);
+  if (parts.length > 0) return `${parts.join(', ')}.`;
+  if (Array.isArray(r?.imports) && r.imports.some((i) => i.numbersKnown === false)) return 'The sales order exists in Cetec; Cetec did not report its numbers (search by the external key).';
+  return 'Done; see the transfers below.';
+}
+
 function errorBox(job: JobDetail): SafeHtml {
   const e = job.lastError!;
   const advice = adviceFor(e);
   return html`<section class="alert" aria-labelledby="error-h" data-error-code="${e.code}" data-error-kind="${e.kind}">
     <h2 id="error-h">${advice.headline}</h2>
     <p><strong>What to do:</strong> ${advice.action}</p>
-    <p class="detail"><code>${e.code}</code> ${e.message}${e.where ? html` <span class="muted">at ${e.where}</span>` : ''}</p>
+    <p class="detail error-text"><code>${e.code}</code> ${e.message}</p>
   </section>`;
 }
 

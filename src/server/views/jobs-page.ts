@@ -19,7 +19,7 @@ export function jobsBody(input: { query: JobQuery; jobs: JobSummary[]; total: nu
   <p class="muted" data-total="${total}">${total === 0 ? 'No jobs match.' : `Showing ${first}–${last} of ${total}, newest first.`}</p>
   ${jobs.length > 0
     ? html`<table class="jobs" data-jobs>
-        <thead><tr><th scope="col">Job</th><th scope="col">Flow</th><th scope="col">Profile</th><th scope="col">State</th><th scope="col" class="num">Attempts</th><th scope="col">Updated</th><th scope="col">Problem</th></tr></thead>
+        <thead><tr><th scope="col">Job</th><th scope="col">Flow</th><th scope="col">Profile</th><th scope="col">State</th><th scope="col" class="num">Failed runs</th><th scope="col">Updated</th><th scope="col">Problem</th></tr></thead>
         <tbody>${jobs.map(
           (j) => html`<tr data-job-id="${j.id}" data-state="${j.state}">
             <td><a href="/jobs/${j.id}">${j.key}</a></td>
@@ -28,7 +28,7 @@ export function jobsBody(input: { query: JobQuery; jobs: JobSummary[]; total: nu
             <td>${stateBadge(j.state)}</td>
             <td class="num">${j.attempts}</td>
             <td>${when(j.updatedAt, nowMs)}</td>
-            <td class="problem">${j.lastError ? html`<code>${j.lastError.code}</code> ${truncate(j.lastError.message, 90)}` : ''}</td>
+            <td class="problem">${j.lastError ? html`<code>${j.lastError.code}</code> <span title="${j.lastError.message}">${truncate(problemSummary(j.lastError.message), 140)}</span>` : ''}</td>
           </tr>`,
         )}</tbody>
       </table>`
@@ -37,6 +37,18 @@ export function jobsBody(input: { query: JobQuery; jobs: JobSummary[]; total: nu
     ${q.offset > 0 ? html`<a rel="prev" href="${page(Math.max(0, q.offset - q.limit))}">← Newer</a>` : ''}
     ${last < total ? html`<a rel="next" href="${page(q.offset + q.limit)}">Older →</a>` : ''}
   </nav>`;
+}
+
+/**
+ * The part of an error message a list can show: translation errors open with a header line
+ * ("order 5000 cannot be translated for Cetec (1 problem):") and list each problem as
+ * "  - <path>: <message>"; the first problem's message says more than the header.
+ */
+export function problemSummary(message: string): string {
+  const first = /\n\s*- [^\n]*?: ([^\n]+)/.exec(message);
+  if (!first) return message;
+  const more = message.split(/\n\s*- /).length - 2;
+  return more > 0 ? `${first[1]} (+${more} more)` : first[1]!;
 }
 
 export function truncate(text: string, n: number): string {
