@@ -6,7 +6,9 @@
  * Also writes docs/screenshots/{overview,jobs,job,job-plan,job-transfers,preview,mappings,settings}.png.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { KEYED_CANARY, ORDER_FIXTURE_PATH, REGISTERED_CANARY, orderPlan, orderFixture, transfersFor } from '../server/fixture-jobs.ts';
@@ -25,7 +27,11 @@ const skip = missing ? `${CHROMIUM} is not installed (scripts/system-deps.sh ins
 type Doc = { querySelector(s: string): { textContent: string | null } | null; activeElement: { textContent: string | null; id: string } | null };
 declare var document: Doc;
 
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url);
+// The README's pictures are refreshed with SHOPWIRE_SCREENSHOTS=1; otherwise they go to a temp folder,
+// so a test run leaves the tree clean.
+const SCREENSHOTS = process.env.SHOPWIRE_SCREENSHOTS === '1'
+  ? new URL('../../docs/screenshots/', import.meta.url)
+  : new URL(`file://${mkdtempSync(path.join(tmpdir(), 'shopwire-shots-'))}/`);
 const FORBIDDEN = [REGISTERED_CANARY, KEYED_CANARY, API_TOKEN];
 
 describe('dashboard in Chromium', { skip }, () => {

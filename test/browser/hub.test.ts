@@ -10,7 +10,9 @@
  * Writes docs/screenshots/hub-{overview,job-done,job-done-transfers,job-needs-attention,preview}.png.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Plan } from '../../src/translate/plan.ts';
@@ -22,7 +24,11 @@ const missing = !existsSync(CHROMIUM);
 if (missing && required) throw new Error(`${CHROMIUM} is missing and SHOPWIRE_REQUIRE_BROWSER=1: install Debian's chromium (scripts/system-deps.sh)`);
 const skip = missing ? `${CHROMIUM} is not installed (scripts/system-deps.sh installs it); set SHOPWIRE_REQUIRE_BROWSER=1 to fail instead` : false;
 
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url);
+// The README's pictures are refreshed with SHOPWIRE_SCREENSHOTS=1; otherwise they go to a temp folder,
+// so a test run leaves the tree clean.
+const SCREENSHOTS = process.env.SHOPWIRE_SCREENSHOTS === '1'
+  ? new URL('../../docs/screenshots/', import.meta.url)
+  : new URL(`file://${mkdtempSync(path.join(tmpdir(), 'shopwire-shots-'))}/`);
 const FIXTURE_ORDER = new URL('../../fixtures/paperless/order.json', import.meta.url);
 /** Every way a token could show up: as is, URL-encoded, HTML-escaped, JSON-escaped. */
 const FORBIDDEN = [CETEC_TOKEN, PAPERLESS_TOKEN].flatMap((t) => [
