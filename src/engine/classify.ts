@@ -32,6 +32,27 @@ export function decide(error: unknown): FailureDecision {
   }
 }
 
+/**
+ * Failures that say nothing about the job because the call was never tried: the client's circuit
+ * breaker is open, its queue is full, or the system asked us to slow down. They must not use up
+ * the job's attempts (a short outage would otherwise send every job to needs-attention while the
+ * breaker is open). Returns how long to wait before trying again, or null for other failures.
+ * Looks through the `cause` chain, since clients wrap the HTTP layer's errors.
+ */
+const NOT_TRIED = new Set(['http.circuit_open', 'http.queue_full', 'http.rate_limited']);
+
+export function waitWithoutAttempt(error: unknown, fallbackMs = 1_000): number | null {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (!(e instanceof ShopwireError)) continue;
+    const details = e.details ?? {};
+    if (NOT_TRIED.has(e.code) || NOT_TRIED.has(String(details.httpCode))) {
+      const wait = Number(details.retryAfterMs);
+      return Number.isFinite(wait) && wait > 0 ? wait : fallbackMs;
+    }
+  }
+  return null;
+}
+
 /** The redacted record of an error kept on the job and shown to people. */
 export function errorRecord(error: unknown): JobErrorRecord {
   if (error instanceof ShopwireError) {

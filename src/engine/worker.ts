@@ -10,7 +10,7 @@ import { redactText } from '../lib/redact.ts';
 import type { JobRecord, Store } from '../store/store.ts';
 import { topLevelParts } from '../translate/plan.ts';
 import type { Plan } from '../translate/plan.ts';
-import { decide, errorRecord } from './classify.ts';
+import { decide, errorRecord, waitWithoutAttempt } from './classify.ts';
 import type { FlowHandler } from './flow-handler.ts';
 import { DEFAULT_RETRY_POLICY, attemptsExhausted, backoffDelay } from './retry-policy.ts';
 import type { RetryPolicy } from './retry-policy.ts';
@@ -155,6 +155,10 @@ export function createWorker(options: WorkerOptions): Worker {
       }
       if (decision === 'needs-attention') return await finish({ state: 'needs-attention', error: record });
       const policy = policyFor(handler, job.profile);
+      const wait = waitWithoutAttempt(error, policy.baseDelayMs);
+      if (wait !== null) {
+        return await finish({ state: 'retrying', error: record, countAttempt: false, nextAttemptAt: clock() + Math.min(wait, policy.maxDelayMs) });
+      }
       const attempts = job.attempts + 1;
       if (attemptsExhausted(attempts, policy)) {
         return await finish({

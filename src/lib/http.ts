@@ -271,6 +271,11 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
           halfOpenAfter: breakerOptions.halfOpenAfterMs,
           breaker: new ConsecutiveBreaker(breakerOptions.consecutiveFailures),
         });
+  // When the circuit opened, so a refused call can say how long until a probe is let through.
+  let openedAt = 0;
+  breaker?.onBreak(() => {
+    openedAt = Date.now();
+  });
   const bucket = options.ratePerSecond === undefined ? null : tokenBucket(options.ratePerSecond);
 
   async function attemptOnce(req: HttpRequest, url: string, attempt: number): Promise<HttpResponse> {
@@ -392,7 +397,13 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
         return breaker ? await breaker.execute(() => attemptOnce(req, url, attempt)) : await attemptOnce(req, url, attempt);
       }, req.signal);
     } catch (error) {
-      if (error instanceof BrokenCircuitError) throw unavailable(`${options.system} ${req.endpoint}: circuit open after repeated failures`, 'http.circuit_open', error);
+      if (error instanceof BrokenCircuitError) {
+        const refused = unavailable(`${options.system} ${req.endpoint}: circuit open after repeated failures`, 'http.circuit_open', error);
+        // Not a failure of this call: it was never sent. Say when the circuit lets a probe through.
+        refused.facts.retryAfterMs = Math.max(100, openedAt + (breakerOptions?.halfOpenAfterMs ?? 0) - Date.now());
+        (refused.details as Record<string, unknown>).retryAfterMs = refused.facts.retryAfterMs;
+        throw refused;
+      }
       if (error instanceof BulkheadRejectedError) throw unavailable(`${options.system} ${req.endpoint}: too many calls waiting`, 'http.queue_full', error);
       throw error;
     }
