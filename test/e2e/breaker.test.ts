@@ -3,7 +3,8 @@
  * it is open every call fails at once without reaching Cetec, so those failures say nothing about
  * the job: they must not use up its attempts. Expected: the job waits for the circuit to let a probe
  * through and is then delivered. (Found by faults.test.ts, where a 30 % fault rate sent many orders
- * to needs-attention with "circuit open … gave up after 6 attempts" within two seconds.)
+ * to needs-attention with "circuit open … gave up after 6 attempts" within two seconds; fixed in
+ * 6b930d0.)
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -89,9 +89,9 @@ test('every order ends delivered or needing attention with a reason; no duplicat
   const reasons = jobs.filter((j) => j.state !== 'done').map((j) => `${j.key}: ${j.lastError!.code}: ${j.lastError!.message.slice(0, 160)}`);
   t.diagnostic(`${done} of ${jobs.length} done in ${ms} ms; faults ${JSON.stringify(applied)}`);
   for (const r of reasons) t.diagnostic(`needs attention ${r}`);
-  // How many get through is not asserted here: with this fault rate the client's circuit breaker
-  // opens, and open-circuit failures use up job attempts (breaker.test.ts shows that on its own).
-  assert.ok(done > 0, 'some orders were delivered');
+  // With this fault rate the client's circuit breaker opens now and then; a refused call does not
+  // use up a job's attempts (breaker.test.ts), so nearly every order gets through.
+  assert.ok(done >= jobs.length * 0.9, `only ${done} of ${jobs.length} delivered`);
 });
 
 test('retries are bounded: requests per order within what retry.maxAttempts allows, and the journal agrees', (t) => {
