@@ -21,7 +21,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { createStoreCore } from '../core.ts';
 import type { Row, SqlDb, Statement } from '../sql/statement.ts';
@@ -86,12 +86,26 @@ export function openSqliteDb(options: SqliteStoreOptions): SqlDb {
     }
   };
 
+  // Statements are prepared once per SQL text and reused: preparing on every call cost CPU and
+  // native memory on the hot path (bench:export). The texts come from the named statement
+  // functions, so there are few; the cap only guards against texts built with varying lists.
+  const prepared = new Map<string, StatementSync>();
+  const prepare = (text: string): StatementSync => {
+    let statement = prepared.get(text);
+    if (statement === undefined) {
+      if (prepared.size >= 256) prepared.delete(prepared.keys().next().value!);
+      statement = db.prepare(text);
+      prepared.set(text, statement);
+    }
+    return statement;
+  };
+
   const direct: SqlDb = {
     async all(s: Statement) {
-      return db.prepare(s.text).all(...bindable(s.values)) as Row[];
+      return prepare(s.text).all(...bindable(s.values)) as Row[];
     },
     async run(s: Statement) {
-      return Number(db.prepare(s.text).run(...bindable(s.values)).changes);
+      return Number(prepare(s.text).run(...bindable(s.values)).changes);
     },
     async exec(script: string) {
       db.exec(script);
@@ -103,8 +117,8 @@ export function openSqliteDb(options: SqliteStoreOptions): SqlDb {
   };
 
   return {
-    all: (s) => serial(() => whenFree(() => db.prepare(s.text).all(...bindable(s.values)) as Row[])),
-    run: (s) => serial(() => whenFree(() => Number(db.prepare(s.text).run(...bindable(s.values)).changes))),
+    all: (s) => serial(() => whenFree(() => prepare(s.text).all(...bindable(s.values)) as Row[])),
+    run: (s) => serial(() => whenFree(() => Number(prepare(s.text).run(...bindable(s.values)).changes))),
     exec: (script) => serial(() => direct.exec(script)),
     transaction: <T>(fn: (tx: SqlDb) => Promise<T>) =>
       serial(async () => {
