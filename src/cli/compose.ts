@@ -170,8 +170,8 @@ export async function openHub(options: HubOptions): Promise<Hub> {
     store,
     workerId,
     handlers: { 'order-export': orderExport, ...options.handlers?.({ store, cetecPort: cetecPortOf, profile: profileOf, onStateChange }) },
-    concurrency: options.concurrency ?? Math.max(1, ...profiles.map((p) => p.cetec.concurrency)),
-    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    concurrency: options.concurrency ?? config.worker.concurrency ?? Math.max(1, ...profiles.map((p) => p.cetec.concurrency)),
+    leaseMs: options.leaseMs ?? config.worker.leaseSeconds * 1000,
     ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
     logger,
   });

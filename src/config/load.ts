@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { registerSecret } from '../lib/redact.ts';
 import { ConfigError } from './errors.ts';
 import type { CableBuilderSettings } from './cablebuilder.ts';
-import { fileSchema, profileSchema, type DashboardSettings, type Profile, type ServerSettings, type StoreSettings } from './schema.ts';
+import { fileSchema, profileSchema, type DashboardSettings, type Profile, type ServerSettings, type StoreSettings, type WorkerSettings } from './schema.ts';
 
 export type Config = {
   /** Absolute path of the file read, or null for the built-in example configuration. */
@@ -20,6 +20,7 @@ export type Config = {
   profiles: Record<string, Profile>;
   store: StoreSettings;
   server: ServerSettings;
+  worker: WorkerSettings;
   dashboard: DashboardSettings;
   cablebuilder: CableBuilderSettings | undefined;
   secretsFile: string | null;
@@ -116,6 +117,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     profiles,
     store: parsed.store,
     server: parsed.server,
+    worker: parsed.worker,
     dashboard: parsed.dashboard,
     cablebuilder: parsed.cablebuilder,
     secretsFile: secretsPath,

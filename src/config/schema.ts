@@ -91,12 +91,20 @@ export const serverSchema = z.strictObject({
   trustProxy: z.union([z.boolean(), z.string(), z.array(z.string())]).default(false),
 });
 
+export const workerSchema = z.strictObject({
+  /** Jobs one process runs at once (default: the largest Cetec concurrency of its profiles). */
+  concurrency: z.number().int().positive().max(64).optional(),
+  /** How long a job stays leased to a process that stopped answering before another may take it. */
+  leaseSeconds: z.number().positive().max(3600).default(60),
+});
+
 /** Top level; `profiles` are validated one by one after `extends` is resolved (load.ts). */
 export const fileSchema = z.strictObject({
   defaultProfile: z.string().optional(),
   profiles: z.record(z.string(), z.record(z.string(), z.unknown())),
   store: storeSchema.default({ sqlite: D.store.sqlite }),
   server: serverSchema.default(() => serverSchema.parse({})),
+  worker: workerSchema.default(() => workerSchema.parse({})),
   secretsFile: z.string().optional(),
   /** Dashboard and JSON API access (users, API token, /metrics access); see docs/dashboard.md. */
   dashboard: dashboardSettingsSchema.default(() => dashboardSettingsSchema.parse({})),
@@ -107,5 +115,6 @@ export const fileSchema = z.strictObject({
 export type ProfileSettings = z.output<typeof profileSchema>;
 export type StoreSettings = z.output<typeof storeSchema>;
 export type ServerSettings = z.output<typeof serverSchema>;
+export type WorkerSettings = z.output<typeof workerSchema>;
 export type { DashboardSettings } from '../server/settings.ts';
 export type Profile = Omit<ProfileSettings, 'extends'> & { name: string };
