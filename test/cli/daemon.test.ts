@@ -54,6 +54,7 @@ before(async () => {
     },
     store: { sqlite: './store.db' },
     server: { port: 0 },
+    dashboard: { metrics: 'open' },
     cablebuilder: {
       receiver: {
         auth: { mode: 'shared-secret', secretEnv: 'CB_SECRET' },
@@ -153,4 +154,20 @@ test('design pull (another process, same store) imports through a durable job an
   const second = await run(process.execPath, [bin, '--config', configPath, 'design', 'pull', 'CORE_2'], { env: { ...process.env, SHOPWIRE_LOG_LEVEL: 'silent' } });
   assert.match(second.stdout, /already in Cetec/);
   assert.equal(cetec.journal().length, calls);
+});
+
+test('/metrics agrees with the store: jobs by state, finished exports, outbound call latencies', async () => {
+  const text = await (await fetch(`${daemon.url}/metrics`)).text();
+  const value = (name: string, labels: Record<string, string>): number | undefined => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+  for (const row of await daemon.hub.store.countJobs()) {
+    assert.equal(value('shopwire_jobs', { profile: row.profile, flow: row.flow, state: row.state }), row.count, `${row.flow} ${row.state}`);
+  }
+  const done = (await daemon.hub.store.listJobs({ state: 'done', flow: 'order-export', limit: 100, offset: 0 })).total;
+  assert.equal(value('shopwire_jobs_finished_total', { profile: 'plant', flow: 'order-export', outcome: 'done' }), done);
+  const imports = (await daemon.hub.store.listJobs({ flow: 'order-export', limit: 100, offset: 0 })).jobs.length;
+  assert.ok((value('shopwire_outbound_request_duration_seconds_count', { system: 'cetec', endpoint: 'importjson', outcome: 'ok' }) ?? 0) >= imports);
+  assert.equal(value('shopwire_circuit_breaker_state', { system: 'cetec', target: 'plant' }), 0);
 });
