@@ -57,6 +57,10 @@ function nodeLines(node: CetecBomNode, indent: string, out: string[]): void {
 export function formatDesignPlan(plan: Plan): string {
   const out: string[] = [`plan: ${plan.steps.length} step(s)`];
   plan.steps.forEach((step, i) => {
+    if (step.kind === 'part') {
+      out.push(`${i + 1}. describe ${step.body.prcpart}: ${JSON.stringify(step.body.description)} (PUT /api/part)`);
+      return;
+    }
     if (step.kind !== 'partrevisiondefinition') return;
     out.push(`${i + 1}. define ${step.body.prcpart} revision ${JSON.stringify(step.body.revision_text)} (POST /api/partrevisiondefinition)`);
     nodeLines(step.body, '   ', out);

@@ -82,6 +82,8 @@ export function planText(plan: Plan): string {
       out.push(`BOM ${bomCount}: ${step.body.prcpart} rev ${revision(step.body.revision_text)}  (POST /api/partrevisiondefinition)`);
       writeNode(step.body, '  ', out, true);
       out.push('');
+    } else if (step.kind === 'part') {
+      out.push(`Part ${step.body.prcpart}: description ${JSON.stringify(step.body.description)}  (PUT /api/part)`, '');
     } else {
       for (const order of step.body) writeOrder(order, out);
     }

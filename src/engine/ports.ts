@@ -4,7 +4,7 @@
  * implementations. The engine never imports a client.
  */
 import type { TransferRecorder } from '../lib/transfer.ts';
-import type { CetecBomNode, CetecImportOrder } from '../systems/cetec/schemas.ts';
+import type { CetecBomNode, CetecImportOrder, CetecPartUpdate } from '../systems/cetec/schemas.ts';
 
 export type StepCallContext = { step?: number; recorder?: TransferRecorder; signal?: AbortSignal };
 
@@ -24,6 +24,8 @@ export interface CetecPort {
   importOrders(orders: CetecImportOrder[], ctx?: StepCallContext): Promise<ImportAnswer>;
   /** Present only when the tenant can find an order by its external key. */
   findOrderByExternalKey?: (key: string, ctx?: StepCallContext) => Promise<CetecOrderFound | null>;
+  /** Sets a part's description (`PUT /api/part`; idempotent). Needed by plans with `part` steps. */
+  updatePart?: (body: CetecPartUpdate, ctx?: StepCallContext) => Promise<void>;
 }
 
 /**
@@ -68,6 +70,7 @@ export function cetecPort(client: Required<CetecPort>, orderLookup: boolean): Ce
   const base: CetecPort = {
     defineBom: (node, ctx) => client.defineBom(node, ctx),
     importOrders: (orders, ctx) => client.importOrders(orders, ctx),
+    updatePart: (body, ctx) => client.updatePart(body, ctx),
   };
   return orderLookup ? { ...base, findOrderByExternalKey: (key, ctx) => client.findOrderByExternalKey(key, ctx) } : base;
 }

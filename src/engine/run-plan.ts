@@ -15,7 +15,7 @@
  */
 import { ShopwireError } from '../lib/errors.ts';
 import type { TransferRecorder } from '../lib/transfer.ts';
-import type { CetecImportOrder } from '../systems/cetec/schemas.ts';
+import type { CetecImportOrder, CetecPartUpdate } from '../systems/cetec/schemas.ts';
 import type { Plan } from '../translate/plan.ts';
 import type { Checkpoint, JobErrorRecord, JobRecord, Store } from '../store/store.ts';
 import { errorRecord } from './classify.ts';
@@ -52,6 +52,7 @@ export const DUPLICATE_KEY_CODE = 'cetec.duplicate_external_key';
 export function stepKey(plan: Plan, index: number): string {
   const step = plan.steps[index]!;
   if (step.kind === 'partrevisiondefinition') return `${index}:partrevisiondefinition:${step.body.prcpart.toUpperCase()}`;
+  if (step.kind === 'part') return `${index}:part:${step.body.prcpart.toUpperCase()}`;
   return `importjson:${externalKeys(step.body).join(',')}`;
 }
 
@@ -81,10 +82,12 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
     };
     const cp = byKey.get(key);
 
-    if (step.kind === 'partrevisiondefinition') {
+    if (step.kind === 'partrevisiondefinition' || step.kind === 'part') {
+      // Both replace what they set (a BOM, a description): safe to repeat after a crash.
       if (cp !== undefined && cp.run === job.run && cp.status === 'done') continue;
       await store.markStep(job.id, workerId, at, 'sent');
-      await cetec.defineBom(step.body, ctx);
+      if (step.kind === 'partrevisiondefinition') await cetec.defineBom(step.body, ctx);
+      else await updatePart(cetec, step.body, ctx);
       await store.markStep(job.id, workerId, at, 'done');
       continue;
     }
@@ -103,6 +106,13 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
     imports.push(outcome);
   }
   return { state: 'done', result: result() };
+}
+
+async function updatePart(cetec: RunPlanInput['cetec'], body: CetecPartUpdate, ctx: StepCallContext): Promise<void> {
+  if (cetec.updatePart === undefined) {
+    throw new ShopwireError('this Cetec connection cannot set part descriptions (PUT /api/part)', { code: 'engine.no_part_update', kind: 'config' });
+  }
+  await cetec.updatePart(body, ctx);
 }
 
 /** Sends the import once. A lost answer marks it `unknown` and rethrows (the next run establishes it). */

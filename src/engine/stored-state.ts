@@ -12,8 +12,9 @@ const importStep = z.looseObject({
   kind: z.literal('importjson'),
   body: z.array(z.looseObject({ external_key: z.string().min(1) })).min(1),
 });
+const partStep = z.looseObject({ kind: z.literal('part'), body: z.looseObject({ prcpart: z.string().min(1), description: z.string() }) });
 const planSchema = z.looseObject({
-  steps: z.array(z.discriminatedUnion('kind', [bomStep, importStep])),
+  steps: z.array(z.discriminatedUnion('kind', [bomStep, importStep, partStep])),
   warnings: z.array(z.looseObject({ code: z.string(), message: z.string() })).default([]),
 });
 

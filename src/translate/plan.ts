@@ -6,14 +6,17 @@
  * Step semantics the engine relies on:
  * - `partrevisiondefinition` replaces the BOM and routing of `body.prcpart`: repeating it is safe.
  * - `importjson` creates a quote and sales order: never repeated while its first outcome is unknown.
+ * - `part` sets a part's description with `PUT /api/part`: repeating it is safe.
  *
  * Plans hold no secrets: the client adds the Cetec token when it sends.
  */
-import type { CetecBomNode, CetecImportOrder } from '../systems/cetec/schemas.ts';
+import type { CetecBomNode, CetecImportOrder, CetecPartUpdate } from '../systems/cetec/schemas.ts';
 
 export type PartRevisionDefinitionStep = { kind: 'partrevisiondefinition'; body: CetecBomNode };
 export type ImportJsonStep = { kind: 'importjson'; body: CetecImportOrder[] };
-export type PlanStep = PartRevisionDefinitionStep | ImportJsonStep;
+/** Sets part facts the definition call has no field for (the description); safe to repeat. */
+export type PartStep = { kind: 'part'; body: CetecPartUpdate };
+export type PlanStep = PartRevisionDefinitionStep | ImportJsonStep | PartStep;
 
 export type PlanWarning = {
   /** Stable code, e.g. `material.fallback`, `operation.unmapped`. */

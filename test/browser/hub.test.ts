@@ -268,7 +268,7 @@ describe('the real hub in Chromium', { skip }, () => {
     for (const step of plan.steps) {
       if (step.kind === 'partrevisiondefinition') {
         assert.ok(await result.locator(`ul.tree li[data-part="${step.body.prcpart}"]`).first().isVisible(), `BOM root ${step.body.prcpart}`);
-      } else {
+      } else if (step.kind === 'importjson') {
         for (const line of step.body[0]!.lines) assert.equal(await result.locator(`table.lines tr[data-part="${line.prcpart}"]`).count(), 1, `order line ${line.prcpart}`);
       }
     }

@@ -93,6 +93,7 @@ test('a design sent by CableBuilder is stored as a job, defined in Cetec, and wr
     return found?.state === 'done' ? found : undefined;
   });
   assert.deepEqual(cetec.state.bom('CABLE_A', '0.3')?.map((l) => l.prcpart), ['CORE_1', 'CORE_2', 'CU_WIRE', 'PVC_ST2']);
+  assert.equal(cetec.state.part('CABLE_A')?.description, '4C 1.5mm2 PVC/PVC', 'the header description reaches the Cetec part');
   const header = (name: string) => cablebuilder.state.designs.get('CABLE_A#0')?.header.find((a) => a.name === name)?.value;
   await until('the write-back', () => (header('erpStatus') === 'In ERP' ? true : undefined));
   assert.equal(header('erpPart'), 'CABLE_A');

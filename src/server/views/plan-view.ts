@@ -16,10 +16,15 @@ export function planView(plan: Plan): SafeHtml {
             <h3>Step ${i + 1}: BOM and routing of <span class="part">${step.body.prcpart}</span> rev ${step.body.revision_text || '—'}</h3>
             <ul class="tree" role="tree" aria-label="BOM of ${step.body.prcpart}">${bomNode(step.body, true)}</ul>
           </li>`
-        : html`<li class="plan-step" data-step="${i}" data-kind="importjson">
-            <h3>Step ${i + 1}: sales order</h3>
-            ${step.body.map((order) => salesOrder(order))}
-          </li>`,
+        : step.kind === 'part'
+          ? html`<li class="plan-step" data-step="${i}" data-kind="part">
+              <h3>Step ${i + 1}: description of <span class="part">${step.body.prcpart}</span></h3>
+              <p>${step.body.description}</p>
+            </li>`
+          : html`<li class="plan-step" data-step="${i}" data-kind="importjson">
+              <h3>Step ${i + 1}: sales order</h3>
+              ${step.body.map((order) => salesOrder(order))}
+            </li>`,
     )}
   </ol>`;
 }

@@ -5,7 +5,7 @@
  * (structural types), so the lead can route the same work through the engine later: the engine
  * needs only `planDesignImport` (pure) and `writeBackDesign`.
  */
-import type { CetecBomNode } from '../cetec/schemas.ts';
+import type { CetecBomNode, CetecPartUpdate } from '../cetec/schemas.ts';
 import type { Plan } from '../../translate/plan.ts';
 import type { DesignTranslationOptions } from '../../translate/design-to-cetec/options.ts';
 import { toDesignPlan, toDesignPartRevision, topDesignOf, type DesignPartRevision } from '../../translate/design-to-cetec/plan.ts';
@@ -15,7 +15,10 @@ import type { CableBuilderClient, DesignWriteResult } from './client.ts';
 import { designSchema, describeIssue, type CommonDesign } from './schemas.ts';
 import { refusalReasons, toWriteBack, type ImportStatus, type ReceiverPolicy } from './send-design-contract.ts';
 
-export type CetecBomWriter = { defineBom(node: CetecBomNode, ctx?: { step?: number }): Promise<void> };
+export type CetecBomWriter = {
+  defineBom(node: CetecBomNode, ctx?: { step?: number }): Promise<void>;
+  updatePart?(body: CetecPartUpdate, ctx?: { step?: number }): Promise<void>;
+};
 export type DesignUpdater = Pick<CableBuilderClient, 'updateDesign'>;
 
 export type DesignImportPlan = { top: CommonDesign; partRevision: DesignPartRevision; plan: Plan };
@@ -69,8 +72,13 @@ export function planDesignImport(designs: readonly CommonDesign[], translation: 
 export async function executeDesignPlan(plan: Plan, cetec: CetecBomWriter): Promise<number> {
   let done = 0;
   for (const [index, step] of plan.steps.entries()) {
-    if (step.kind !== 'partrevisiondefinition') throw new Error(`design plans hold only partrevisiondefinition steps, got ${step.kind}`);
-    await cetec.defineBom(step.body, { step: index });
+    if (step.kind === 'part') {
+      if (cetec.updatePart) await cetec.updatePart(step.body, { step: index });
+    } else if (step.kind === 'partrevisiondefinition') {
+      await cetec.defineBom(step.body, { step: index });
+    } else {
+      throw new Error(`design plans hold no ${step.kind} steps`);
+    }
     done++;
   }
   return done;

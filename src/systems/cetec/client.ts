@@ -23,7 +23,7 @@ import {
   CetecRejectedError,
   CetecUnavailableError,
 } from './errors.ts';
-import type { CetecBomNode, CetecImportOrder, CetecImportResult } from './schemas.ts';
+import type { CetecBomNode, CetecImportOrder, CetecImportResult, CetecPartUpdate } from './schemas.ts';
 
 export type CetecClientOptions = {
   /** Tenant URL without `/api`, e.g. `https://acme.cetecerp.com`. */
@@ -54,6 +54,8 @@ export interface CetecClient {
   importOrders(orders: CetecImportOrder[], ctx?: CetecCallContext): Promise<CetecImportResult>;
   findOrderByExternalKey(key: string, ctx?: CetecCallContext): Promise<CetecOrderRef | null>;
   getPart(prcpart: string, ctx?: CetecCallContext): Promise<unknown | null>;
+  /** `PUT /api/part`: creates the part or updates its description (all input in the query, §4.5). Safe to repeat. */
+  updatePart(body: CetecPartUpdate, ctx?: CetecCallContext): Promise<void>;
   breakerState(): 'closed' | 'open' | 'half-open';
   close(): Promise<void>;
 }
@@ -246,6 +248,21 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
       if (res.status === 404) return null;
       if (!ok(res.status)) fromStatus(res, endpoint);
       return isObj(res.body) && res.body.prcpart ? res.body : null;
+    },
+
+    async updatePart(body, ctx) {
+      const endpoint = 'part.put';
+      let res: HttpResponse;
+      try {
+        res = await call(
+          { method: 'PUT', path: '/api/part', query: { preshared_token: options.token, prcpart: body.prcpart, description: body.description }, endpoint, retrySafe: true, expectJson: false },
+          ctx,
+        );
+      } catch (error) {
+        fromHttpError(error, endpoint, true);
+      }
+      if (!ok(res.status)) fromStatus(res, endpoint);
+      if (isObj(res.body) && Number(res.body.success) === 0) fromSuccessZero(res, endpoint);
     },
 
     breakerState: () => target.breakerState(),

@@ -95,6 +95,9 @@ export type CetecImportLine = {
   transcode: string;
 };
 
+/** `PUT /api/part` (all in the query): sets a part's description, creating the part if missing. */
+export type CetecPartUpdate = { prcpart: string; description: string };
+
 /** Answer of `POST /importjson/quotes`. */
 export type CetecImportResult = {
   quotes: number[];

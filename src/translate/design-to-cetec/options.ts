@@ -31,8 +31,10 @@ export const designTranslationOptionsSchema = z.strictObject({
       pickComments: attributeName.nullable().default(null),
       /** Optional bom attribute copied to the line's `sourcing`. */
       sourcing: attributeName.nullable().default(null),
+      /** Header attribute sent as the Cetec part's description (`PUT /api/part`); null = none. */
+      description: attributeName.nullable().default('description'),
     })
-    .default(() => ({ quantity: 'quantity', bomItem: 'BOMitem', bomDesignAlternative: 'BOMdesignAlternative', pickComments: null, sourcing: null })),
+    .default(() => ({ quantity: 'quantity', bomItem: 'BOMitem', bomDesignAlternative: 'BOMdesignAlternative', pickComments: null, sourcing: null, description: 'description' })),
   /** Quantity factor per bom `uom` (e.g. `{"m/km": 0.001}` turns metres per km into metres per metre). Unlisted: 1. */
   quantityUomFactors: z.record(z.string(), z.number().positive()).default({}),
   /** BOM line number (`component`) = layer × lineLayerFactor + position [P-13]. */

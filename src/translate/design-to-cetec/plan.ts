@@ -9,8 +9,8 @@
  * together as one DesignTranslationError (kind `data`).
  */
 import type { CetecBomNode } from '../../systems/cetec/schemas.ts';
-import { designKey, type CommonDesign } from '../../systems/cablebuilder/schemas.ts';
-import type { Plan, PlanWarning } from '../plan.ts';
+import { attributeValue, designKey, type CommonDesign } from '../../systems/cablebuilder/schemas.ts';
+import type { Plan, PlanStep, PlanWarning } from '../plan.ts';
 import type { DesignTranslationOptions } from './options.ts';
 import { ProblemList, DesignTranslationError } from './errors.ts';
 import { toPartNumber, toRevision } from './part-number.ts';
@@ -68,6 +68,9 @@ export function toDesignPlan(designs: readonly CommonDesign[], options: DesignTr
   const problems = new ProblemList();
   const warnings: PlanWarning[] = [];
   const leafWarned = new Set<string>();
+  // Descriptions of the parts defined, in tree order: the definition call has no field for them.
+  const descriptions: PlanStep[] = [];
+  const described = new Set<string>();
   checkPlants(designs, options, problems);
 
   function node(design: CommonDesign, ancestors: readonly string[]): Omit<CetecBomNode, 'qty_per_top' | 'component'> {
@@ -100,6 +103,11 @@ export function toDesignPlan(designs: readonly CommonDesign[], options: DesignTr
       children.push(child);
     }
     const locations = toRouting(design, options, problems, ancestors.length === 0 ? warnings : [], where);
+    const description = options.attributes.description === null ? null : attributeValue(design.header?.attributes, options.attributes.description)?.trim();
+    if (description && !described.has(prcpart)) {
+      described.add(prcpart);
+      descriptions.push({ kind: 'part', body: { prcpart, description } });
+    }
     return {
       prcpart,
       revision_text,
@@ -115,7 +123,7 @@ export function toDesignPlan(designs: readonly CommonDesign[], options: DesignTr
       warnings.push({ code: 'design.unused', message: `design ${designKey(d.detail.design, d.detail.designAlternative)} is not used by the top design ${designKey(top.detail.design, top.detail.designAlternative)}; ignored` });
     }
   }
-  return { steps: [{ kind: 'partrevisiondefinition', body: root }], warnings };
+  return { steps: [{ kind: 'partrevisiondefinition', body: root }, ...descriptions], warnings };
 }
 
 function checkPlants(designs: readonly CommonDesign[], options: DesignTranslationOptions, problems: ProblemList): void {
