@@ -20,7 +20,7 @@ import { registerSecret } from '../lib/redact.ts';
 import { hashPassword } from '../server/settings.ts';
 import { generateBadOrder, generateOrder } from '../systems/paperless/generate-order.ts';
 import { cableBuilderWiring } from './cablebuilder.ts';
-import { startDaemon, untilSignal } from './daemon.ts';
+import { startDaemon, untilSignal, type Daemon } from './daemon.ts';
 
 type DemoOptions = { port: string; orders: string; every: string; duration?: string; dir?: string; seed: string };
 
@@ -103,7 +103,16 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const loaded = loadConfig({ file: configFile, env: {} });
   const logger = createLogger({ level: process.env.SHOPWIRE_LOG_LEVEL ?? 'warn' });
   const wiring = cableBuilderWiring(loaded, logger);
-  const daemon = await startDaemon({ config: loaded, logger, plugins: wiring.plugins, handlers: wiring.handlers, idleMs: 250 });
+  const start = (port?: number) => startDaemon({ config: loaded, logger, plugins: wiring.plugins, handlers: wiring.handlers, idleMs: 250, ...(port === undefined ? {} : { port }) });
+  let daemon: Daemon;
+  try {
+    daemon = await start();
+  } catch (error) {
+    // Port 8080 is often taken on a developer's machine: the demo then takes any free port.
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    process.stderr.write(`note: port ${options.port} is in use; the dashboard takes a free port instead\n`);
+    daemon = await start(0);
+  }
   const sendTo = { url: `${daemon.url}/cablebuilder/send-design`, auth: { kind: 'header' as const, name: receiverHeader, value: secrets.CABLEBUILDER_SHARED_SECRET } };
 
   // Sample work over time: a new order each tick, an export requested from Paperless every third
