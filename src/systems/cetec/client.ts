@@ -108,6 +108,22 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
       ...(ctx?.signal === undefined ? {} : { signal: ctx.signal }),
     });
 
+  /**
+   * A write that replaces what it sets (a BOM, a part's description): retried when transient, and
+   * judged by status (the bodies are not documented, cetec.md 4.1, 4.5), though a JSON body saying
+   * `success: 0` is still a refusal.
+   */
+  async function idempotentWrite(req: Omit<HttpRequest, 'step' | 'recorder' | 'signal' | 'retrySafe'>, ctx: CetecCallContext | undefined): Promise<void> {
+    let res: HttpResponse;
+    try {
+      res = await call({ ...req, retrySafe: true, expectJson: false, outcome: succeeded }, ctx);
+    } catch (error) {
+      fromHttpError(error, req.endpoint, true);
+    }
+    if (!ok(res.status)) fromStatus(res, req.endpoint);
+    if (isObj(res.body) && Number(res.body.success) === 0) fromSuccessZero(res, req.endpoint);
+  }
+
   /** Maps an HTTP-level failure; `idempotent` turns a lost answer into a transient failure. */
   function fromHttpError(error: unknown, endpoint: string, idempotent: boolean): never {
     if (error instanceof HttpUnavailableError) {
@@ -144,30 +160,17 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
 
   return {
     async defineBom(node, ctx) {
-      const endpoint = 'partrevisiondefinition';
-      let res: HttpResponse;
-      try {
-        res = await call(
-          {
-            method: 'POST',
-            path: '/api/partrevisiondefinition',
-            query: tokenInBody ? {} : { preshared_token: options.token },
-            headers: { version: '2.0' },
-            body: tokenInBody ? { ...node, preshared_token: options.token } : node,
-            endpoint,
-            retrySafe: true,
-            // Success is judged by status (§4.1: the body is not documented); a JSON body saying
-            // `success: 0` is still a refusal.
-            expectJson: false,
-            outcome: succeeded,
-          },
-          ctx,
-        );
-      } catch (error) {
-        fromHttpError(error, endpoint, true);
-      }
-      if (!ok(res.status)) fromStatus(res, endpoint);
-      if (isObj(res.body) && Number(res.body.success) === 0) fromSuccessZero(res, endpoint);
+      await idempotentWrite(
+        {
+          method: 'POST',
+          path: '/api/partrevisiondefinition',
+          query: tokenInBody ? {} : { preshared_token: options.token },
+          headers: { version: '2.0' },
+          body: tokenInBody ? { ...node, preshared_token: options.token } : node,
+          endpoint: 'partrevisiondefinition',
+        },
+        ctx,
+      );
     },
 
     async importOrders(orders, ctx) {
@@ -251,18 +254,10 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
     },
 
     async updatePart(body, ctx) {
-      const endpoint = 'part.put';
-      let res: HttpResponse;
-      try {
-        res = await call(
-          { method: 'PUT', path: '/api/part', query: { preshared_token: options.token, prcpart: body.prcpart, description: body.description }, endpoint, retrySafe: true, expectJson: false },
-          ctx,
-        );
-      } catch (error) {
-        fromHttpError(error, endpoint, true);
-      }
-      if (!ok(res.status)) fromStatus(res, endpoint);
-      if (isObj(res.body) && Number(res.body.success) === 0) fromSuccessZero(res, endpoint);
+      await idempotentWrite(
+        { method: 'PUT', path: '/api/part', query: { preshared_token: options.token, prcpart: body.prcpart, description: body.description }, endpoint: 'part.put' },
+        ctx,
+      );
     },
 
     breakerState: () => target.breakerState(),
