@@ -15,6 +15,7 @@ import { cableBuilderReceiver, type DesignInbox, type DesignOutcome, type Receiv
 import type { JobRecord, Store } from '../store/store.ts';
 import { createCableBuilderClient, type CableBuilderAuth, type CableBuilderClient } from '../systems/cablebuilder/client.ts';
 import { parseStoredDesignPayload, planDesignImport, writeBackDesign } from '../systems/cablebuilder/import-design.ts';
+import { receiverPolicySchema } from '../systems/cablebuilder/send-design-contract.ts';
 import { toDesignPartRevision, topDesignOf } from '../translate/design-to-cetec/plan.ts';
 import type { Hub, HubParts } from './compose.ts';
 
@@ -31,10 +32,14 @@ export function designProfile(config: Config): string {
   return config.cablebuilder?.profile ?? config.defaultProfile;
 }
 
-export function cableBuilderClientFrom(config: Config, settings: NonNullable<CableBuilderSettings['client']>): CableBuilderClient {
+/** The CableBuilder client of `cablebuilder.client`; `secret` reads the credentials it names (Config.secret). */
+export function cableBuilderClientFrom(
+  settings: NonNullable<CableBuilderSettings['client']>,
+  secret: (name: string, usedAt: string) => string,
+): CableBuilderClient {
   let auth: CableBuilderAuth | undefined;
-  if (settings.auth?.kind === 'basic') auth = { kind: 'basic', user: settings.auth.user, password: config.secret(settings.auth.passwordEnv, 'cablebuilder.client.auth.passwordEnv') };
-  if (settings.auth?.kind === 'header') auth = { kind: 'header', name: settings.auth.name, value: config.secret(settings.auth.valueEnv, 'cablebuilder.client.auth.valueEnv') };
+  if (settings.auth?.kind === 'basic') auth = { kind: 'basic', user: settings.auth.user, password: secret(settings.auth.passwordEnv, 'cablebuilder.client.auth.passwordEnv') };
+  if (settings.auth?.kind === 'header') auth = { kind: 'header', name: settings.auth.name, value: secret(settings.auth.valueEnv, 'cablebuilder.client.auth.valueEnv') };
   return createCableBuilderClient({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs, multiLevelTimeoutMs: settings.multiLevelTimeoutMs, ...(auth ? { auth } : {}) });
 }
 
@@ -80,8 +85,8 @@ export function cableBuilderWiring(config: Config, logger: Logger, overrides: { 
   const settings = config.cablebuilder ?? (overrides.client ? cableBuilderSettingsSchema.parse({}) : undefined);
   if (!settings) return { plugins: () => [], handlers: () => ({}) };
   const profile = designProfile(config);
-  const policy = settings.receiver?.policy ?? { accept: 'valid-and-approved' as const, writeBack: { partAttribute: null, revisionAttribute: null, statusAttribute: null, statusValues: { done: 'In ERP', queued: 'Queued for ERP', failed: 'ERP import failed' } } };
-  const client = overrides.client ?? (settings.client ? cableBuilderClientFrom(config, settings.client) : null);
+  const policy = settings.receiver?.policy ?? receiverPolicySchema.parse({});
+  const client = overrides.client ?? (settings.client ? cableBuilderClientFrom(settings.client, (name, usedAt) => config.secret(name, usedAt)) : null);
 
   const factsOf = (job: JobRecord): { prcpart: string; revision: string } => {
     const designs = parseStoredDesignPayload(job.payload);

@@ -18,6 +18,7 @@ import type { FlowHandler } from '../engine/flow-handler.ts';
 import { createWorker, type Worker } from '../engine/worker.ts';
 import type { Logger } from '../lib/log.ts';
 import { createMetrics, metricsRecorder, type Metrics } from '../lib/metrics.ts';
+import { nullRecorder } from '../lib/transfer.ts';
 import { openStore } from '../store/open.ts';
 import type { JobRecord, Store } from '../store/store.ts';
 import { createCetecClient, type CetecClient } from '../systems/cetec/client.ts';
@@ -113,7 +114,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
         token: config.secret(p.tokenEnv, `profiles.${name}.paperless.tokenEnv`),
         timeoutMs: p.timeoutMs,
         ratePerMinute: p.ratePerMinute,
-        recorder: metricsRecorder({ start: () => '', end: () => {} }, metrics),
+        recorder: metricsRecorder(nullRecorder, metrics),
       });
       paperlessClients.set(name, client);
     }
@@ -132,7 +133,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
         importSourceName: c.importSourceName,
         tokenPlacement: c.tokenPlacement,
         orderLookup: c.orderLookup,
-        recorder: metricsRecorder({ start: () => '', end: () => {} }, metrics),
+        recorder: metricsRecorder(nullRecorder, metrics),
       });
       metrics.watchBreaker({ system: 'cetec', target: name }, () => client!.breakerState());
       cetecClients.set(name, client);

@@ -8,6 +8,9 @@ import { createLogger, type Logger } from '../lib/log.ts';
 import { redactText } from '../lib/redact.ts';
 import type { JobRecord } from '../store/store.ts';
 
+/** Epoch milliseconds as ISO 8601, or null. */
+export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
 export function commandConfig(command: Command): Config {
   return loadConfig({ file: command.optsWithGlobals().config as string | undefined });
 }

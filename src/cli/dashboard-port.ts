@@ -6,8 +6,8 @@ import { parseStoredPlan } from '../engine/stored-state.ts';
 import type { JobRecord, Store, TransferRecord } from '../store/store.ts';
 import type { DashboardPort, HistoryBucket, JobDetail, JobSummary, TransferView, UnmappedValue } from '../server/ports.ts';
 import type { Plan } from '../translate/plan.ts';
+import { isoOrNull } from './context.ts';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 function summary(job: JobRecord): JobSummary {
   return {
@@ -19,7 +19,7 @@ function summary(job: JobRecord): JobSummary {
     attempts: job.attempts,
     createdAt: new Date(job.createdAt).toISOString(),
     updatedAt: new Date(job.updatedAt).toISOString(),
-    nextAttemptAt: job.state === 'retrying' || job.state === 'pending' ? iso(job.nextAttemptAt) : null,
+    nextAttemptAt: job.state === 'retrying' || job.state === 'pending' ? isoOrNull(job.nextAttemptAt) : null,
     lastError: job.lastError,
   };
 }
@@ -99,16 +99,16 @@ export function createDashboardPort(store: Store): DashboardPort {
       return [...oldest.values()].map(summary);
     },
     async oldestRunnableAt() {
-      return iso(await store.oldestRunnableAt());
+      return isoOrNull(await store.oldestRunnableAt());
     },
     async profiles() {
       return (await store.listProfiles()).map((p) => ({
         profile: p.profile,
         paused: p.paused,
         pausedReason: p.pausedReason,
-        lastPollAt: iso(p.lastPollAt),
-        lastHeartbeatAt: iso(p.lastHeartbeatAt),
-        lastSuccessAt: iso(p.lastSuccessAt),
+        lastPollAt: isoOrNull(p.lastPollAt),
+        lastHeartbeatAt: isoOrNull(p.lastHeartbeatAt),
+        lastSuccessAt: isoOrNull(p.lastSuccessAt),
       }));
     },
     async history(query) {

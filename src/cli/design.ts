@@ -10,50 +10,20 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { ConfigError } from '../config/errors.ts';
 import { loadConfigOrNull, type Config } from '../config/load.ts';
-import { createCableBuilderClient, type CableBuilderAuth, type CableBuilderClient, type DesignWriteResult } from '../systems/cablebuilder/client.ts';
+import type { CableBuilderClient, DesignWriteResult } from '../systems/cablebuilder/client.ts';
 import { designSchema, describeIssue, type CommonDesign } from '../systems/cablebuilder/schemas.ts';
-import { payloadHash, receiverPolicySchema, type ReceiverPolicy } from '../systems/cablebuilder/send-design-contract.ts';
+import { payloadHash } from '../systems/cablebuilder/send-design-contract.ts';
 import { toDesignPartRevision, topDesignOf } from '../translate/design-to-cetec/plan.ts';
-import { cableBuilderWiring, designJobKey, designProfile } from './cablebuilder.ts';
+import { cableBuilderClientFrom, cableBuilderWiring, designJobKey, designProfile } from './cablebuilder.ts';
 import { openHub } from './compose.ts';
 import { commandLogger } from './context.ts';
-import { designTranslationOptionsSchema, type DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
-
-const clientSettingsSchema = z.strictObject({
-  baseUrl: z.string().url().optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  multiLevelTimeoutMs: z.number().int().positive().optional(),
-  auth: z
-    .union([
-      z.strictObject({ kind: z.literal('basic'), user: z.string().min(1), passwordEnv: z.string().min(1) }),
-      z.strictObject({ kind: z.literal('header'), name: z.string().min(1), valueEnv: z.string().min(1) }),
-    ])
-    .optional(),
-});
-
-type Section = 'client' | 'translation' | 'receiver';
-
-function section(config: Config | null, key: Section): unknown {
-  return (config?.cablebuilder ?? {})[key];
-}
-
-function parseSection<T>(config: Config | null, key: string, schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw new ConfigError(`${config?.file ?? 'config'}: cablebuilder.${key}.${describeIssue(parsed.error)}`);
-  return parsed.data;
-}
+import { DEFAULT_DESIGN_TRANSLATION_OPTIONS, type DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
 
 /** `cablebuilder.translation` from the config file (defaults when absent). */
 export function translationFromConfig(config: Config | null): DesignTranslationOptions {
-  return parseSection(config, 'translation', designTranslationOptionsSchema, section(config, 'translation'));
-}
-
-export function policyFromConfig(config: Config | null): ReceiverPolicy {
-  const receiver = section(config, 'receiver') as { policy?: unknown } | undefined;
-  return parseSection(config, 'receiver.policy', receiverPolicySchema, receiver?.policy);
+  return config?.cablebuilder?.translation ?? DEFAULT_DESIGN_TRANSLATION_OPTIONS;
 }
 
 export function loadOptionalConfig(command: Command): Config | null {
@@ -61,20 +31,16 @@ export function loadOptionalConfig(command: Command): Config | null {
 }
 
 function clientFrom(command: Command, config: Config | null): CableBuilderClient {
-  const settings = parseSection(config, 'client', clientSettingsSchema, section(config, 'client'));
-  const baseUrl = (command.optsWithGlobals().baseUrl as string | undefined) ?? process.env.SHOPWIRE_CABLEBUILDER_URL ?? settings.baseUrl;
+  const settings = config?.cablebuilder?.client;
+  const baseUrl = (command.optsWithGlobals().baseUrl as string | undefined) ?? process.env.SHOPWIRE_CABLEBUILDER_URL ?? settings?.baseUrl;
   if (!baseUrl) {
     throw new ConfigError('design: no CableBuilder URL: pass --base-url, set SHOPWIRE_CABLEBUILDER_URL, or set cablebuilder.client.baseUrl in the config file');
   }
-  let auth: CableBuilderAuth | undefined;
-  if (settings.auth?.kind === 'basic') auth = { kind: 'basic', user: settings.auth.user, password: config!.secret(settings.auth.passwordEnv, 'cablebuilder.client.auth.passwordEnv') };
-  if (settings.auth?.kind === 'header') auth = { kind: 'header', name: settings.auth.name, value: config!.secret(settings.auth.valueEnv, 'cablebuilder.client.auth.valueEnv') };
-  return createCableBuilderClient({
-    baseUrl,
-    ...(auth ? { auth } : {}),
-    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
-    ...(settings.multiLevelTimeoutMs ? { multiLevelTimeoutMs: settings.multiLevelTimeoutMs } : {}),
-  });
+  const secret = (name: string, usedAt: string): string => {
+    if (config === null) throw new ConfigError(`design: ${usedAt} needs a config file`);
+    return config.secret(name, usedAt);
+  };
+  return cableBuilderClientFrom({ timeoutMs: 30_000, multiLevelTimeoutMs: 120_000, ...settings, baseUrl }, secret);
 }
 
 function readDesignFile(file: string): CommonDesign {
@@ -196,7 +162,8 @@ export function register(program: Command): void {
         if (queued.job.state === 'cancelled') await hub.store.replayJob(queued.job.id);
         await hub.worker.runOnce();
         const job = (await hub.store.getJob(queued.job.id))!;
-        const part = toDesignPartRevision(topDesignOf(designs, translationFromConfig(config)), translationFromConfig(config));
+        const translation = translationFromConfig(config);
+        const part = toDesignPartRevision(topDesignOf(designs, translation), translation);
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ job: job.id, state: job.state, prcpart: part.prcpart, revision: part.revision_text, error: job.lastError }, null, 2)}\n`);
         } else if (job.state === 'done') {

@@ -1,9 +1,8 @@
 /** `shopwire status [--json]`: jobs by state, last poll, last heartbeat, the needs-attention list. */
 import type { Command } from 'commander';
 import { openConfiguredStore } from './compose.ts';
-import { commandConfig, describeJob, jobJson, printJson } from './context.ts';
+import { commandConfig, describeJob, isoOrNull, jobJson, printJson } from './context.ts';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export function register(program: Command): void {
   program
@@ -21,8 +20,8 @@ export function register(program: Command): void {
         if (options.json) {
           printJson({
             counts,
-            profiles: profiles.map((p) => ({ ...p, lastPollAt: iso(p.lastPollAt), lastHeartbeatAt: iso(p.lastHeartbeatAt), lastSuccessAt: iso(p.lastSuccessAt) })),
-            oldestRunnableAt: iso(oldest),
+            profiles: profiles.map((p) => ({ ...p, lastPollAt: isoOrNull(p.lastPollAt), lastHeartbeatAt: isoOrNull(p.lastHeartbeatAt), lastSuccessAt: isoOrNull(p.lastSuccessAt) })),
+            oldestRunnableAt: isoOrNull(oldest),
             needsAttention: attention.map(jobJson),
           });
           return;
@@ -31,12 +30,12 @@ export function register(program: Command): void {
         for (const p of profiles) {
           out.push(
             `profile ${p.profile}${p.paused ? `  PAUSED: ${p.pausedReason ?? ''}` : ''}`,
-            `  last poll ${iso(p.lastPollAt) ?? 'never'}, last heartbeat ${iso(p.lastHeartbeatAt) ?? 'never'}, last success ${iso(p.lastSuccessAt) ?? 'never'}, cursor ${p.cursor ?? 'none'}`,
+            `  last poll ${isoOrNull(p.lastPollAt) ?? 'never'}, last heartbeat ${isoOrNull(p.lastHeartbeatAt) ?? 'never'}, last success ${isoOrNull(p.lastSuccessAt) ?? 'never'}, cursor ${p.cursor ?? 'none'}`,
           );
         }
         if (counts.length === 0) out.push('no jobs yet');
         for (const c of counts) out.push(`  ${c.profile}  ${c.flow}  ${c.state}: ${c.count}`);
-        if (oldest !== null) out.push(`oldest runnable job waiting since ${iso(oldest)}`);
+        if (oldest !== null) out.push(`oldest runnable job waiting since ${isoOrNull(oldest)}`);
         if (attention.length > 0) {
           out.push('needs attention:');
           for (const job of attention) out.push(`  ${describeJob(job)}`);

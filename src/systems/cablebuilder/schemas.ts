@@ -46,9 +46,8 @@ export const operationSchema = z.object({
 export const plantSchema = z.object({ plant: text, attributes: z.array(attributeSchema).nullish() });
 export const headerSchema = z.object({ attributes: z.array(attributeSchema).nullish() });
 
-export const detailSchema = z.object({
-  design: z.string(),
-  designAlternative: z.number().int().min(0),
+/** The detail fields after the design key (guide §3), shared by the lenient and strict schemas. */
+const DETAIL_FIELDS = {
   version: int,
   level: int,
   order: int,
@@ -65,6 +64,12 @@ export const detailSchema = z.object({
   validationFormulaResult: text,
   valid: bool,
   errors: z.array(z.string()).nullish(),
+};
+
+export const detailSchema = z.object({
+  design: z.string(),
+  designAlternative: z.number().int().min(0),
+  ...DETAIL_FIELDS,
 });
 
 /** One design alternative: the common design structure. */
@@ -132,26 +137,7 @@ export function strictDesignSchema(options: { requireValue: boolean; strict: boo
   const layer = obj({ layer: int, processName: text, attributes, boms: z.array(bom).nullish() });
   const resource = obj({ resource: int, resourceName: text, attributes });
   const operation = obj({ operation: int, attributes, resources: z.array(resource).nullish(), layers: z.array(layer).nullish() });
-  const detail = obj({
-    design: text,
-    designAlternative: int,
-    version: int,
-    level: int,
-    order: int,
-    createdBy: text,
-    createDateTime: text,
-    versionCreatedBy: text,
-    versionCreateDateTime: text,
-    lastUpdatedBy: text,
-    lastUpdateDateTime: text,
-    approved: bool,
-    active: bool,
-    inERP: bool,
-    inDate: bool,
-    validationFormulaResult: text,
-    valid: bool,
-    errors: z.array(z.string()).nullish(),
-  });
+  const detail = obj({ design: text, designAlternative: int, ...DETAIL_FIELDS });
   return obj({
     detail: detail.nullish(),
     header: obj({ attributes }).nullish(),
