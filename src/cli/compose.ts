@@ -97,7 +97,9 @@ export async function openHub(options: HubOptions): Promise<Hub> {
   // Every transfer a job records also feeds the latency and retry metrics.
   const store: Store = new Proxy(rawStore, {
     get(target, property, receiver) {
-      if (property === 'recorderFor') return (jobId: string) => metricsRecorder(target.recorderFor(jobId), metrics);
+      if (property === 'recorderFor') {
+        return (jobId: string, recorderOptions?: { deferEnds?: boolean }) => metricsRecorder(target.recorderFor(jobId, recorderOptions), metrics);
+      }
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },

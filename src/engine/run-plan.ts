@@ -84,12 +84,13 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
 
     if (step.kind === 'partrevisiondefinition' || step.kind === 'part') {
       // Both replace what they set (a BOM, a description): safe to repeat after a crash, so only
-      // 'done' is recorded (the call's own transfer record shows it was sent); a step without it
-      // is simply sent again. One commit fewer per step on the hot path.
+      // 'done' is recorded (the call's own transfer record shows it was sent), and it rides on the
+      // job's next commit (the next call's record, the import's 'sent', the job's end) instead of
+      // a commit of its own; a step whose 'done' was lost is simply sent again.
       if (cp !== undefined && cp.run === job.run && cp.status === 'done') continue;
       if (step.kind === 'partrevisiondefinition') await cetec.defineBom(step.body, ctx);
       else await updatePart(cetec, step.body, ctx);
-      await store.markStep(job.id, workerId, at, 'done');
+      await store.markStep(job.id, workerId, at, 'done', undefined, { deferred: true });
       continue;
     }
 

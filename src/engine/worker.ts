@@ -97,13 +97,13 @@ export function createWorker(options: WorkerOptions): Worker {
         });
       }
       await notify(handler, job);
-      const recorder = store.recorderFor(job.id);
+      // Answers are recorded with the checkpoint that follows them (one commit per call fewer).
+      const recorder = store.recorderFor(job.id, { deferEnds: true });
       let plan: Plan;
       if (job.plan === null) {
         plan = await handler.prepare({ job, recorder, signal: abort.signal, ...(log ? { logger: log } : {}) });
         const parts = topLevelParts(plan);
-        await store.savePlan(job.id, workerId, plan, parts);
-        if (parts.length > 0 && !(await store.lockParts(job.id, workerId, parts))) {
+        if (!(await store.savePlan(job.id, workerId, plan, parts))) {
           // Another unfinished job defines one of these parts: wait for it (claims skip us until then).
           log?.info({ parts }, 'job waits for a top-level part held by another job');
           return await finish({ state: 'pending', countAttempt: false, error: null });
@@ -127,6 +127,8 @@ export function createWorker(options: WorkerOptions): Worker {
       return await fail(job, handler, error, finish, log);
     } finally {
       clearInterval(renew);
+      // Writes that no later commit of the job took along (a lost lease, say).
+      await store.flushJobWrites(job.id).catch((error: unknown) => log?.warn({ err: error }, 'recording call answers failed'));
     }
   }
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShopwireError } from '../lib/errors.ts';
-import { redactText, redactValue } from '../lib/redact.ts';
+import { redactJson, redactText } from '../lib/redact.ts';
 import type { TransferEnd, TransferRecorder, TransferStart } from '../lib/transfer.ts';
 import { eventStatements } from './sql/events.ts';
 import { jobStatements } from './sql/jobs.ts';
@@ -64,6 +64,9 @@ export type StoreCoreOptions = {
   claimWindow?: number;
 };
 
+/** What a lease holder's write needs to know of its job. */
+type LeasedJob = Pick<JobRecord, 'profile' | 'run' | 'updateRequested' | 'lastError'>;
+
 const TERMINAL: readonly StoredJobState[] = ['done', 'needs-attention', 'cancelled'];
 
 export function createStoreCore(options: StoreCoreOptions): Store {
@@ -104,14 +107,53 @@ export function createStoreCore(options: StoreCoreOptions): Store {
     return true;
   };
 
-  const assertLease = async (tx: SqlDb, jobId: string, workerId: string): Promise<JobRecord> => {
+  /** Checks (and, on PostgreSQL, locks) the lease; reads only the columns the writers need, not the payload or plan. */
+  const assertLease = async (tx: SqlDb, jobId: string, workerId: string): Promise<LeasedJob> => {
     const row = await one(tx, jobs.selectLeasedJob(jobId, workerId));
     if (row === undefined) throw new LeaseLostError(jobId, workerId);
-    return toJob(row);
+    return {
+      profile: String(row.profile),
+      run: Number(row.run),
+      updateRequested: Number(row.update_requested) === 1,
+      lastError: json(row.last_error) as JobErrorRecord | null,
+    };
   };
 
   const ensureProfile = async (runner: SqlDb, profile: string): Promise<void> => {
     await runner.run(profiles.ensureProfile(profile));
+  };
+
+  // Writes of a job that wait for its next commit: answers recorded by a `deferEnds` recorder, and
+  // deferred checkpoints (`markStep` with `deferred`). Each is a function of the transaction, so a
+  // deferred checkpoint checks the lease when it is written.
+  type PendingWrite = (tx: SqlDb) => Promise<void>;
+  const pending = new Map<string, PendingWrite[]>();
+  const defer = (jobId: string, write: PendingWrite): void => {
+    const writes = pending.get(jobId);
+    if (writes === undefined) pending.set(jobId, [write]);
+    else writes.push(write);
+  };
+  const writeAll = async (tx: SqlDb, writes: PendingWrite[]): Promise<void> => {
+    for (const write of writes) await write(tx);
+  };
+  /**
+   * A transaction of one job that first makes the job's pending writes, so they commit together
+   * with what the job does next. Should the transaction fail (a lost lease, say), the pending
+   * writes are committed on their own: they describe calls that did happen.
+   */
+  const jobTransaction = async <T>(jobId: string, fn: (tx: SqlDb) => Promise<T>): Promise<T> => {
+    const writes = pending.get(jobId);
+    pending.delete(jobId);
+    if (writes === undefined) return db.transaction(fn);
+    try {
+      return await db.transaction(async (tx) => {
+        await writeAll(tx, writes);
+        return fn(tx);
+      });
+    } catch (error) {
+      await db.transaction((tx) => writeAll(tx, writes)).catch(() => undefined);
+      throw error;
+    }
   };
 
   const store: Store = {
@@ -181,15 +223,20 @@ export function createStoreCore(options: StoreCoreOptions): Store {
     async claimJob(workerId, leaseMs, nowArg) {
       const now = nowArg ?? clock();
       return db.transaction(async (tx) => {
-        const candidates = (await tx.all(options.claimCandidates(now, claimWindow))).map(toJob);
+        // Candidates and their re-check read only the columns the claim needs: the window holds
+        // up to `claimWindow` rows, and their payloads and plans (tens of kB each) would be read
+        // and parsed on every claim only to be thrown away.
+        const candidates = await tx.all(options.claimCandidates(now, claimWindow));
         for (const candidate of candidates) {
-          const locked = await one(tx, options.lockCandidate(candidate.id, now));
+          const locked = await one(tx, options.lockCandidate(String(candidate.id), now));
           if (locked === undefined) continue;
-          const job = toJob(locked);
-          if (job.parts.length > 0 && !(await takeParts(tx, job.id, job.profile, job.parts))) continue;
-          const lostLease = job.state === 'running';
-          await tx.run(jobs.leaseJob(job.id, workerId, now + leaseMs, lostLease, now));
-          return mustLoad(tx, job.id);
+          const id = String(locked.id);
+          const parts = json(locked.parts);
+          const wanted = Array.isArray(parts) ? parts.map(String) : [];
+          if (wanted.length > 0 && !(await takeParts(tx, id, String(locked.profile), wanted))) continue;
+          const lostLease = locked.state === 'running';
+          await tx.run(jobs.leaseJob(id, workerId, now + leaseMs, lostLease, now));
+          return mustLoad(tx, id);
         }
         return null;
       });
@@ -202,36 +249,40 @@ export function createStoreCore(options: StoreCoreOptions): Store {
 
     async savePlan(jobId, workerId, plan, planParts) {
       const now = clock();
-      await db.transaction(async (tx) => {
-        await assertLease(tx, jobId, workerId);
+      // Plan, parts and their locks in one commit (one fsync fewer per job than two calls).
+      return jobTransaction(jobId, async (tx) => {
+        const job = await assertLease(tx, jobId, workerId);
         const normalised = [...new Set(planParts.map((p) => p.toUpperCase()))].sort();
         await tx.run(jobs.savePlan(jobId, workerId, JSON.stringify(plan), JSON.stringify(normalised), now));
+        return normalised.length === 0 || takeParts(tx, jobId, job.profile, normalised);
       });
     },
 
     async lockParts(jobId, workerId, wanted) {
-      return db.transaction(async (tx) => {
+      return jobTransaction(jobId, async (tx) => {
         const job = await assertLease(tx, jobId, workerId);
         return takeParts(tx, jobId, job.profile, wanted.map((p) => p.toUpperCase()));
       });
     },
 
-    async markStep(jobId, workerId, step, status: StepStatus, result?: unknown) {
+    async markStep(jobId, workerId, step, status: StepStatus, result?: unknown, markOptions: { deferred?: boolean } = {}) {
       const now = clock();
-      await db.transaction(async (tx) => {
+      const write = async (tx: SqlDb): Promise<void> => {
         const job = await assertLease(tx, jobId, workerId);
-        await tx.run(
-          jobs.upsertStep({
-            jobId,
-            key: step.key,
-            index: step.index,
-            run: job.run,
-            status,
-            result: result === undefined ? null : JSON.stringify(redactValue(result)),
-            now,
-          }),
-        );
-      });
+        const value = result === undefined ? null : redactJson(result);
+        await tx.run(jobs.upsertStep({ jobId, key: step.key, index: step.index, run: job.run, status, result: value, now }));
+      };
+      if (!markOptions.deferred) {
+        await jobTransaction(jobId, write);
+        return;
+      }
+      // Written with the job's next commit. Lost in a crash before it, or skipped if the lease is
+      // lost by then: the caller defers only checkpoints whose loss is harmless.
+      defer(jobId, (tx) =>
+        write(tx).catch((error: unknown) => {
+          if (!(error instanceof LeaseLostError)) throw error;
+        }),
+      );
     },
 
     async getCheckpoints(jobId) {
@@ -240,7 +291,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
 
     async finishJob(jobId, workerId, input: FinishInput) {
       const now = clock();
-      return db.transaction(async (tx) => {
+      return jobTransaction(jobId, async (tx) => {
         const job = await assertLease(tx, jobId, workerId);
         const failure = input.state === 'retrying' || input.state === 'needs-attention';
         const countAttempt = input.countAttempt ?? failure;
@@ -251,7 +302,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
             id: jobId,
             workerId,
             state: input.state,
-            result: input.result === undefined ? null : JSON.stringify(redactValue(input.result)),
+            result: input.result === undefined ? null : redactJson(input.result),
             keepResult: input.result === undefined,
             error: error === null ? null : JSON.stringify(redactError(error)),
             nextAttemptAt: input.nextAttemptAt ?? now,
@@ -299,7 +350,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
     async resolveStep(jobId, stepKey, status, result) {
       return operator(jobId, ['pending', 'retrying', 'needs-attention', 'cancelled', 'done'], async (tx, now) => {
         const changed = await tx.run(
-          jobs.operatorSetStep(jobId, stepKey, status, result === undefined ? null : JSON.stringify(redactValue(result)), now),
+          jobs.operatorSetStep(jobId, stepKey, status, result === undefined ? null : redactJson(result), now),
         );
         if (changed === 0) throw new ShopwireError(`job ${jobId} has no step ${stepKey}`, { code: 'store.step_not_found', kind: 'data' });
         return changed;
@@ -334,40 +385,50 @@ export function createStoreCore(options: StoreCoreOptions): Store {
       return row?.t === null || row?.t === undefined ? null : Number(row.t);
     },
 
-    recorderFor(jobId: string): TransferRecorder {
+    recorderFor(jobId: string, recorderOptions: { deferEnds?: boolean } = {}): TransferRecorder {
       return {
         async start(t: TransferStart) {
-          const row = await one(
-            db,
-            transfers.insertTransfer({
-              jobId,
-              step: t.step ?? null,
-              system: t.system,
-              endpoint: t.endpoint,
-              method: t.method,
-              url: redactText(t.url),
-              attempt: t.attempt,
-              requestBody: t.requestBody === undefined ? null : JSON.stringify(redactValue(t.requestBody)),
-              now: clock(),
-            }),
-          );
+          const insert = transfers.insertTransfer({
+            jobId,
+            step: t.step ?? null,
+            system: t.system,
+            endpoint: t.endpoint,
+            method: t.method,
+            url: redactText(t.url),
+            attempt: t.attempt,
+            requestBody: t.requestBody === undefined ? null : redactJson(t.requestBody),
+            now: clock(),
+          });
+          const row = await jobTransaction(jobId, (tx) => one(tx, insert));
           return String(row!.id);
         },
         async end(id: string, e: TransferEnd) {
           if (id === '') return;
-          await db.run(
-            transfers.endTransfer({
-              id,
-              status: e.status,
-              responseBody: e.responseBody === undefined ? null : JSON.stringify(redactValue(e.responseBody)),
-              durationMs: Math.round(e.durationMs),
-              outcome: e.outcome,
-              error: e.error === undefined ? null : redactText(e.error),
-              now: clock(),
-            }),
-          );
+          const end = transfers.endTransfer({
+            id,
+            status: e.status,
+            responseBody: e.responseBody === undefined ? null : redactJson(e.responseBody),
+            durationMs: Math.round(e.durationMs),
+            outcome: e.outcome,
+            error: e.error === undefined ? null : redactText(e.error),
+            now: clock(),
+          });
+          if (!recorderOptions.deferEnds) {
+            await db.run(end);
+            return;
+          }
+          defer(jobId, async (tx) => {
+            await tx.run(end);
+          });
         },
       };
+    },
+
+    async flushJobWrites(jobId) {
+      const writes = pending.get(jobId);
+      if (writes === undefined) return;
+      pending.delete(jobId);
+      await db.transaction((tx) => writeAll(tx, writes));
     },
 
     async listTransfers(jobId): Promise<TransferRecord[]> {
@@ -402,7 +463,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
         let added = 0;
         for (const e of list) {
           added += await tx.run(
-            events.insertEvent({ profile, uuid: e.uuid, type: e.type, created: e.created, body: JSON.stringify(redactValue(e.body)), now }),
+            events.insertEvent({ profile, uuid: e.uuid, type: e.type, created: e.created, body: redactJson(e.body), now }),
           );
         }
         return added;

@@ -183,11 +183,28 @@ export interface Store {
   claimJob(workerId: string, leaseMs: number, now?: number): Promise<JobRecord | null>;
   /** Extends the lease; false when the worker no longer holds it. */
   renewLease(jobId: string, workerId: string, leaseMs: number): Promise<boolean>;
-  /** Stores the plan and its top-level parts once computed (lease holder only). */
-  savePlan(jobId: string, workerId: string, plan: unknown, parts: string[]): Promise<void>;
+  /**
+   * Stores the plan and its top-level parts once computed, and takes the part locks, in one
+   * commit (lease holder only). False when another unfinished job holds one of the parts: the
+   * plan is kept, no lock is taken, and claims skip the job until the parts are free.
+   */
+  savePlan(jobId: string, workerId: string, plan: unknown, parts: string[]): Promise<boolean>;
   /** Takes the part locks for a running job; false (nothing taken) when another unfinished job holds one. */
   lockParts(jobId: string, workerId: string, parts: string[]): Promise<boolean>;
-  markStep(jobId: string, workerId: string, step: { key: string; index: number }, status: StepStatus, result?: unknown): Promise<void>;
+  /**
+   * Records a step's checkpoint (lease holder only). With `deferred`, it is written with the job's
+   * next commit instead of one of its own, and is lost if the process dies first or the lease is
+   * gone by then: only for checkpoints whose loss is harmless (an idempotent step's `done`; the
+   * step is then simply sent again).
+   */
+  markStep(
+    jobId: string,
+    workerId: string,
+    step: { key: string; index: number },
+    status: StepStatus,
+    result?: unknown,
+    options?: { deferred?: boolean },
+  ): Promise<void>;
   /** Checkpoints of the job's current run, plus every earlier run's (caller filters by `run`). */
   getCheckpoints(jobId: string): Promise<Checkpoint[]>;
   /** Ends a run. Only the lease holder may (fencing): otherwise throws LeaseLostError. */
@@ -214,8 +231,15 @@ export interface Store {
   /** Creation time of the oldest job that could run now, or null. */
   oldestRunnableAt(): Promise<number | null>;
 
-  /** A recorder whose `start` is durable before it returns. */
-  recorderFor(jobId: string): TransferRecorder;
+  /**
+   * A recorder whose `start` is durable before it returns. With `deferEnds`, an answer (`end`) is
+   * written with the job's next commit (its step checkpoint, as a rule), saving a commit per
+   * call; a crash before that commit loses the answer's record together with the checkpoint, so
+   * the record never claims more than the checkpoints do. `flushJobWrites` writes what waits.
+   */
+  recorderFor(jobId: string, options?: { deferEnds?: boolean }): TransferRecorder;
+  /** Commits the job's writes still waiting for its next commit (deferred answers and checkpoints). */
+  flushJobWrites(jobId: string): Promise<void>;
   listTransfers(jobId: string): Promise<TransferRecord[]>;
 
   getProfile(profile: string): Promise<ProfileState>;

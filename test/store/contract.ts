@@ -148,9 +148,9 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         const cb = await store.claimJob('w2', 60_000);
         assert.equal(ca?.id, a.id);
         assert.equal(cb?.id, b.id);
-        await store.savePlan(a.id, 'w1', { steps: [] }, ['bracket-1']);
-        assert.equal(await store.lockParts(a.id, 'w1', ['BRACKET-1']), true);
-        await store.savePlan(b.id, 'w2', { steps: [] }, ['BRACKET-1', 'PLATE-2']);
+        assert.equal(await store.savePlan(a.id, 'w1', { steps: [] }, ['bracket-1']), true, 'a takes BRACKET-1 with its plan');
+        assert.equal(await store.lockParts(a.id, 'w1', ['BRACKET-1']), true, 'taking a held part again is a no-op');
+        assert.equal(await store.savePlan(b.id, 'w2', { steps: [] }, ['BRACKET-1', 'PLATE-2']), false, 'b cannot: a holds BRACKET-1');
         assert.equal(await store.lockParts(b.id, 'w2', ['BRACKET-1', 'PLATE-2']), false);
         await store.finishJob(b.id, 'w2', { state: 'pending' });
         assert.equal(await store.claimJob('w3', 60_000), null, 'b waits while a holds BRACKET-1');
@@ -271,6 +271,32 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         const counts = await store.countJobs();
         assert.deepEqual(counts.find((c) => c.flow === 'order-export'), { flow: 'order-export', profile: 'prod', state: 'pending', count: 3 });
         assert.equal(await store.oldestRunnableAt(), Date.parse('2026-01-01T00:00:00Z'));
+      }));
+
+    it('deferred answers and checkpoints commit with the job\'s next write, or alone when it fails', () =>
+      withStore(async (store) => {
+        const { job } = await store.enqueueJob(order('710'));
+        await store.claimJob('w', 60_000);
+        const recorder = store.recorderFor(job.id, { deferEnds: true });
+        const call = { system: 'cetec', endpoint: 'partrevisiondefinition', method: 'POST', url: 'http://127.0.0.1/api/partrevisiondefinition', requestBody: {}, step: 0, attempt: 1 } as const;
+        const first = await recorder.start(call);
+        await recorder.end(first, { status: 200, responseBody: { ok: true }, durationMs: 5, outcome: 'ok' });
+        await store.markStep(job.id, 'w', { key: '0:bom', index: 0 }, 'done', undefined, { deferred: true });
+        assert.equal((await store.listTransfers(job.id))[0]!.outcome, 'pending', 'the answer waits for the next commit');
+        assert.deepEqual(await store.getCheckpoints(job.id), [], 'so does the deferred checkpoint');
+        // The next call's record is that commit.
+        const second = await recorder.start({ ...call, step: 1 });
+        assert.equal((await store.listTransfers(job.id))[0]!.outcome, 'ok');
+        assert.deepEqual((await store.getCheckpoints(job.id)).map((c) => [c.stepKey, c.status]), [['0:bom', 'done']]);
+        // A lost lease: the job's next write fails, the answer is kept, the deferred checkpoint is dropped.
+        await recorder.end(second, { status: 200, responseBody: { ok: true }, durationMs: 5, outcome: 'ok' });
+        await store.markStep(job.id, 'w', { key: '1:bom', index: 1 }, 'done', undefined, { deferred: true });
+        const stolen = await store.claimJob('other', 60_000, Date.now() + 3_600_000);
+        assert.equal(stolen?.id, job.id, 'the lease expired and another worker took the job');
+        await assert.rejects(store.markStep(job.id, 'w', { key: 'importjson:k', index: 2 }, 'sent'), /lease/i);
+        assert.deepEqual((await store.listTransfers(job.id)).map((t) => t.outcome), ['ok', 'ok']);
+        assert.deepEqual((await store.getCheckpoints(job.id)).map((c) => c.stepKey), ['0:bom']);
+        await store.flushJobWrites(job.id);
       }));
 
     it('records transfers durably at start and completes them at end', () =>

@@ -80,7 +80,8 @@ export function jobStatements(d: Dialect) {
 
     /** Locks the job row for the rest of the transaction and checks the lease holder. */
     selectLeasedJob: (id: string, workerId: string): Statement =>
-      sql`SELECT * FROM jobs WHERE id = ${Number(id)} AND state = 'running' AND lease_owner = ${workerId} ${raw(d.forUpdate)}`,
+      sql`SELECT profile, run, update_requested, last_error FROM jobs
+        WHERE id = ${Number(id)} AND state = 'running' AND lease_owner = ${workerId} ${raw(d.forUpdate)}`,
 
     finishJob: (f: {
       id: string;

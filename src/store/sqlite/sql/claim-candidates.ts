@@ -12,7 +12,7 @@ const sql = sqlFor(sqliteDialect);
 
 export function claimCandidates(now: number, limit: number): Statement {
   return sql`
-    SELECT j.* FROM jobs j
+    SELECT j.id FROM jobs j
     LEFT JOIN profiles p ON p.profile = j.profile
     WHERE COALESCE(p.paused, 0) = 0
       AND ((j.state IN ('pending', 'retrying') AND j.next_attempt_at <= ${now})
@@ -24,7 +24,7 @@ export function claimCandidates(now: number, limit: number): Statement {
 /** Re-checks one candidate and locks it. */
 export function lockCandidate(id: string, now: number): Statement {
   return sql`
-    SELECT * FROM jobs
+    SELECT id, profile, state, parts FROM jobs
     WHERE id = ${Number(id)}
       AND ((state IN ('pending', 'retrying') AND next_attempt_at <= ${now})
         OR (state = 'running' AND lease_until < ${now}))`;
