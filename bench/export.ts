@@ -18,12 +18,14 @@
  * `ratePerSecond` is set high (10,000) so that the latency bound is what is measured; the default
  * (10 calls/s) would cap a tenant at 10 calls/s, i.e. 6 s per 60 calls, whatever the latency.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { COMPILE_CACHE_DIR, relaunchWithMemorySettings } from '../bin/process-settings.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,14 +39,28 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     'rate-per-second': { type: 'string', default: '10000' },
     'serve-emulators': { type: 'boolean', default: false },
+    'warm-cache': { type: 'boolean', default: false },
+    /** Plain `node`: no compile cache warm-up, no memory settings (for comparison). */
+    untuned: { type: 'boolean', default: false },
   },
 });
 
 const TOKENS = { cetec: 'bench-cetec-token', paperless: 'bench-paperless-token' };
+const THIS_FILE = fileURLToPath(import.meta.url);
 
-if (args['serve-emulators']) {
+if (args['warm-cache']) {
+  // Child mode: load what the hub loads, so the compile cache holds it (then exit).
+  await Promise.all([import('../src/config/load.ts'), import('../src/cli/compose.ts'), import('../src/lib/log.ts')]);
+} else if (args['serve-emulators']) {
   await serveEmulators();
 } else {
+  if (!args.untuned) {
+    // Measure the hub as `shopwire run` runs it (bin/process-settings.js): compile cache warm,
+    // memory settings applied. The warm-up child fills the cache, this process then re-executes
+    // itself with the settings; `--untuned` measures a plain `node` process instead.
+    spawnSync(process.execPath, [THIS_FILE, '--warm-cache'], { stdio: 'inherit', env: { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || COMPILE_CACHE_DIR } });
+    relaunchWithMemorySettings(THIS_FILE, process.argv.slice(2));
+  }
   await main();
 }
 
@@ -67,8 +83,11 @@ async function serveEmulators(): Promise<void> {
 }
 
 async function startEmulatorProcess(): Promise<{ urls: { cetec: string; paperless: string }; stop: () => void }> {
-  const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--serve-emulators', ...process.argv.slice(2)], {
+  // The emulators run as plain processes (their memory is not the hub's).
+  const { SHOPWIRE_PROCESS_SETTINGS: _settings, MALLOC_ARENA_MAX: _arenas, MALLOC_TRIM_THRESHOLD_: _trim, ...env } = process.env;
+  const child = spawn(process.execPath, [THIS_FILE, '--serve-emulators', ...process.argv.slice(2)], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    env,
   });
   const urls = await new Promise<{ cetec: string; paperless: string }>((resolve, reject) => {
     let buffer = '';
@@ -91,6 +110,11 @@ async function main(): Promise<void> {
   const queue = args.queue === undefined ? undefined : Number(args.queue);
   const orders = queue ?? Number(args.orders);
 
+  const { getCompileCacheDir } = await import('node:module');
+  const settings = process.env.SHOPWIRE_PROCESS_SETTINGS === 'applied'
+    ? `settings of bin/process-settings.js (${[...process.execArgv, `MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}`, `MALLOC_TRIM_THRESHOLD_=${process.env.MALLOC_TRIM_THRESHOLD_}`].join(' ')})`
+    : 'plain node, no memory settings';
+  console.log(`hub process: ${settings}; compile cache ${getCompileCacheDir() ?? 'off'}; Node ${process.version}`);
   const emulators = await startEmulatorProcess();
   const dir = mkdtempSync(path.join(tmpdir(), 'shopwire-bench-'));
   const file = path.join(dir, 'shopwire.yaml');
@@ -148,13 +172,18 @@ async function main(): Promise<void> {
       const done = counts.filter((c) => c.state === 'done').reduce((n, c) => n + c.count, 0);
       console.log(`ran the worker ${seconds} s with ${queue} queued: ${done} done`);
       console.log(`at the end:    ${describe(process.memoryUsage())}`);
+      console.log(`resident memory by mapping at the end: ${residentByMapping()}`);
+      const { getHeapSpaceStatistics } = await import('node:v8');
+      console.log(`heap spaces at the end (committed): ${getHeapSpaceStatistics().map((s) => `${s.space_name} ${mb(s.physical_space_size)}`).join(', ')}`);
       console.log(`peak rss ${mb(peak.rss)}, peak heapUsed ${mb(peak.heapUsed)} (target rss < 150 MB)`);
       return;
     }
 
     const t1 = performance.now();
+    const cpu0 = process.cpuUsage();
     await hub.worker.runOnce();
     const ms = performance.now() - t1;
+    const cpu = process.cpuUsage(cpu0);
     const counts = await hub.store.countJobs();
     const done = counts.filter((c) => c.state === 'done').reduce((n, c) => n + c.count, 0);
     const journal = (await (await fetch(`${emulators.urls.cetec}/__emulator/journal`)).json()) as unknown[];
@@ -184,6 +213,7 @@ async function main(): Promise<void> {
     );
     // The same bound with the call time the hub actually saw: what is left is the hub's own overhead.
     console.log(`ratio to the bound from measured call times (Σ call time ÷ ${concurrency} = ${(inCalls / concurrency / 1000).toFixed(2)} s): ${(((inCalls / concurrency) / ms) * 100).toFixed(1)} %`);
+    console.log(`hub CPU ${((cpu.user + cpu.system) / 1000 / done).toFixed(1)} ms per order (user ${(cpu.user / 1000 / done).toFixed(1)}, system ${(cpu.system / 1000 / done).toFixed(1)}; the hub's busy share of the run ${(((cpu.user + cpu.system) / 1000 / ms) * 100).toFixed(0)} %)`);
     console.log(`peak rss ${mb(peak.rss)}, peak heapUsed ${mb(peak.heapUsed)}`);
   } finally {
     clearInterval(sampler);
@@ -191,4 +221,30 @@ async function main(): Promise<void> {
     emulators.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Linux: resident set by mapping (binary, libraries, anonymous), largest first, from /proc/self/smaps. */
+function residentByMapping(): string {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return 'not available on this system';
+  }
+  const byName = new Map<string, number>();
+  let name = '[anon]';
+  for (const line of text.split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      name = header[1] === '' ? '[anon]' : path.basename(header[1]!);
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) byName.set(name, (byName.get(name) ?? 0) + Number(rss[1]));
+  }
+  return [...byName.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([n, kb]) => `${n} ${(kb / 1024).toFixed(1)} MB`)
+    .join(', ');
 }

@@ -1,0 +1,70 @@
+// Settings of the Node.js process that runs shopwire, applied before any TypeScript is loaded
+// (plain JavaScript for that reason; tsc checks it with checkJs). Two of them:
+//
+// 1. The module compile cache (Node's `module.enableCompileCache`), which also keeps the output of
+//    type stripping. A warm cache means Node's TypeScript stripper (a WebAssembly module that stays
+//    resident, about 20 MB) is never loaded, and commands start faster. The cache lives in
+//    node_modules/.cache/shopwire-compile (or $NODE_COMPILE_CACHE); Node checks every entry
+//    against the source file's hash, so an edited file is simply compiled again.
+//    NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+//
+// 2. Memory settings for the long-running commands (`run`, `demo`, `sync`), which keep a hub
+//    with 10,000 jobs queued under 150 MB resident (`npm run bench:export -- --queue 10000`,
+//    docs/proof.md). They can only take effect at process start, so the process re-executes
+//    itself once with them (`process.execve`: same pid, same stdin/stdout/stderr, nothing else
+//    carried over; it runs before anything is opened):
+//    - V8's young generation capped at 8 MB per semi-space (`--max-semi-space-size=8`). By default
+//      V8 grows it to tens of MB under a steady allocation rate such as a worker's.
+//    - glibc's malloc with two arenas and a fixed trim threshold (MALLOC_ARENA_MAX=2,
+//      MALLOC_TRIM_THRESHOLD_=131072): freed memory goes back to the system instead of staying in
+//      per-thread arenas. Setting the threshold also stops glibc raising its mmap threshold, so
+//      large short-lived buffers are unmapped when freed.
+//    Values already in the environment or on the command line win. SHOPWIRE_PROCESS_SETTINGS=off
+//    skips the re-execution (the variable is set to `applied` in the re-executed process). Only on
+//    Linux, where these settings mean something, and never for a process with an IPC channel
+//    (a fork's channel would not survive the exec).
+import { enableCompileCache } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The project's own compile cache folder (conventional place for tool caches). */
+export const COMPILE_CACHE_DIR = fileURLToPath(new URL('../node_modules/.cache/shopwire-compile/', import.meta.url));
+
+/** Environment of a tuned process, unless already set. */
+export const MEMORY_ENV = Object.freeze({ MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' });
+
+/** Node flags of a tuned process, unless the command line sets them. */
+export const MEMORY_FLAGS = Object.freeze(['--max-semi-space-size=8']);
+
+/** Commands that run long enough for the memory settings to matter. */
+export const LONG_RUNNING_COMMANDS = Object.freeze(['run', 'demo', 'sync']);
+
+/** Enables the compile cache for this process (a quiet optimisation: never throws). */
+export function useCompileCache() {
+  if (process.env.NODE_DISABLE_COMPILE_CACHE) return;
+  try {
+    enableCompileCache(process.env.NODE_COMPILE_CACHE || COMPILE_CACHE_DIR);
+  } catch {
+    // Read-only checkout or an old Node: run without the cache.
+  }
+}
+
+/**
+ * Re-executes this process with the memory settings, once. Returns only when it did not
+ * (already applied, turned off, not Linux, no `process.execve`, an IPC channel, or exec failed).
+ * @param {string} script absolute path of the entry script
+ * @param {readonly string[]} args the script's arguments
+ */
+export function relaunchWithMemorySettings(script, args) {
+  if (process.env.SHOPWIRE_PROCESS_SETTINGS !== undefined) return;
+  if (process.platform !== 'linux' || typeof process.execve !== 'function' || process.channel !== undefined) return;
+  /** @type {NodeJS.ProcessEnv} */
+  const env = { ...process.env, SHOPWIRE_PROCESS_SETTINGS: 'applied' };
+  if (!env.NODE_DISABLE_COMPILE_CACHE && !env.NODE_COMPILE_CACHE) env.NODE_COMPILE_CACHE = COMPILE_CACHE_DIR;
+  for (const [name, value] of Object.entries(MEMORY_ENV)) env[name] ??= value;
+  const flags = MEMORY_FLAGS.filter((flag) => !process.execArgv.some((a) => a.startsWith(flag.split('=')[0] ?? flag)));
+  try {
+    process.execve(process.execPath, [process.execPath, ...flags, ...process.execArgv, script, ...args], env);
+  } catch {
+    // exec failed: this process goes on as it is, untuned.
+  }
+}
