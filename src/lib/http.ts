@@ -33,9 +33,9 @@ import { Agent, request as undiciRequest } from 'undici';
 import { BrokenCircuitError, BulkheadRejectedError, ConsecutiveBreaker, CircuitState, bulkhead, circuitBreaker, handleWhen } from 'cockatiel';
 import type { BulkheadPolicy, CircuitBreakerPolicy } from 'cockatiel';
 import { ShopwireError } from './errors.ts';
-import { redactText, redactValue } from './redact.ts';
+import { redactJson, redactText } from './redact.ts';
 import type { TransferRecorder, TransferSystem, TransferEnd } from './transfer.ts';
-import { nullRecorder } from './transfer.ts';
+import { nullRecorder, RedactedJson } from './transfer.ts';
 
 export type BreakerOptions = {
   /** Consecutive failures (connect errors, timeouts, resets, 5xx) that open the circuit. */
@@ -198,7 +198,7 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 }
 
 function recordedBody(text: string, parsed: unknown): unknown {
-  if (parsed !== undefined && parsed !== null) return redactValue(parsed);
+  if (parsed !== undefined && parsed !== null) return new RedactedJson(redactJson(parsed));
   return text === '' ? null : redactText(text.slice(0, EXCERPT_CHARS));
 }
 
@@ -278,7 +278,31 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
   });
   const bucket = options.ratePerSecond === undefined ? null : tokenBucket(options.ratePerSecond);
 
+  /**
+   * One attempt under its own deadline. A timer cleared when the attempt ends and a listener on
+   * the caller's signal removed then (not `AbortSignal.timeout` / `AbortSignal.any`, which keep
+   * each call's signals, and what hangs on them, alive until the timeout would have fired: with a
+   * 30 s timeout, tens of seconds of finished calls).
+   */
   async function attemptOnce(req: HttpRequest, url: string, attempt: number): Promise<HttpResponse> {
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort(new DOMException(`no answer within ${options.timeoutMs} ms`, 'TimeoutError'));
+    }, options.timeoutMs);
+    const callerAbort = (): void => deadline.abort(req.signal?.reason);
+    if (req.signal?.aborted) callerAbort();
+    else req.signal?.addEventListener('abort', callerAbort, { once: true });
+    try {
+      return await attemptUnder(req, url, attempt, deadline.signal, () => timedOut);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', callerAbort);
+    }
+  }
+
+  async function attemptUnder(req: HttpRequest, url: string, attempt: number, signal: AbortSignal, timedOut: () => boolean): Promise<HttpResponse> {
     const recorder = req.recorder ?? options.recorder ?? nullRecorder;
     const facts = (status: number | null, extra: Partial<HttpErrorFacts> = {}): HttpErrorFacts => ({
       system: options.system,
@@ -295,7 +319,7 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
       endpoint: req.endpoint,
       method: req.method,
       url: redactText(url),
-      requestBody: req.body === undefined ? null : redactValue(req.body),
+      requestBody: req.body === undefined ? null : new RedactedJson(redactJson(req.body)),
       ...(req.step === undefined ? {} : { step: req.step }),
       attempt,
     });
@@ -304,8 +328,6 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
       await recorder.end(recordId, { ...end, durationMs: Math.round(performance.now() - started) });
     };
 
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
 
@@ -338,7 +360,7 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
       }
       const [code, what] = callerAborted
         ? ['http.aborted', 'aborted by the caller']
-        : deadline.aborted || codes.some((c) => c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'UND_ERR_BODY_TIMEOUT')
+        : timedOut() || codes.some((c) => c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'UND_ERR_BODY_TIMEOUT')
           ? ['http.timeout', `no complete answer within ${options.timeoutMs} ms`]
           : status !== null
             ? ['http.truncated', 'answer cut short']

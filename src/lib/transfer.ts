@@ -30,6 +30,22 @@ export type TransferEnd = {
   outcome: 'ok' | 'failed' | 'unknown';
 };
 
+/**
+ * A JSON body the client has already redacted and serialised (`redactJson`), handed to recorders
+ * as is: the store writes its text without copying or serialising the document again (an order
+ * fetched from Paperless Parts is tens to hundreds of kB). `toJSON` makes it serialise like the
+ * document itself wherever else it goes.
+ */
+export class RedactedJson {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+  toJSON(): unknown {
+    return JSON.parse(this.text) as unknown;
+  }
+}
+
 export interface TransferRecorder {
   /** Records the call as about to be sent; returns an id for `end`. Must be durable on return. */
   start(transfer: TransferStart): Promise<string> | string;

@@ -9,6 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShopwireError } from '../lib/errors.ts';
 import { redactJson, redactText } from '../lib/redact.ts';
+import { RedactedJson } from '../lib/transfer.ts';
 import type { TransferEnd, TransferRecorder, TransferStart } from '../lib/transfer.ts';
 import { eventStatements } from './sql/events.ts';
 import { jobStatements } from './sql/jobs.ts';
@@ -380,6 +381,17 @@ export function createStoreCore(options: StoreCoreOptions): Store {
       }));
     },
 
+    async countFinished(query) {
+      const to = query.from + query.bucketMs * query.buckets;
+      return (await db.all(jobs.countFinished(query.from, query.bucketMs, to))).map((r) => ({
+        flow: String(r.flow) as Flow,
+        profile: String(r.profile),
+        state: String(r.state) as 'done' | 'needs-attention',
+        bucket: Number(r.bucket),
+        count: Number(r.n),
+      }));
+    },
+
     async oldestRunnableAt() {
       const row = await one(db, jobs.oldestRunnable(clock()));
       return row?.t === null || row?.t === undefined ? null : Number(row.t);
@@ -396,7 +408,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
             method: t.method,
             url: redactText(t.url),
             attempt: t.attempt,
-            requestBody: t.requestBody === undefined ? null : redactJson(t.requestBody),
+            requestBody: t.requestBody === undefined ? null : recordedJson(t.requestBody),
             now: clock(),
           });
           const row = await jobTransaction(jobId, (tx) => one(tx, insert));
@@ -407,7 +419,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
           const end = transfers.endTransfer({
             id,
             status: e.status,
-            responseBody: e.responseBody === undefined ? null : redactJson(e.responseBody),
+            responseBody: e.responseBody === undefined ? null : recordedJson(e.responseBody),
             durationMs: Math.round(e.durationMs),
             outcome: e.outcome,
             error: e.error === undefined ? null : redactText(e.error),
@@ -533,6 +545,11 @@ function mergeTriggers(existing: JobTrigger[], trigger: JobTrigger): JobTrigger[
   const others = existing.filter((t) => t.actionUuid === undefined);
   const next = trigger.actionUuid === undefined ? [...others, trigger].slice(-20) : others;
   return [...withActions, ...(trigger.actionUuid === undefined ? [] : [trigger]), ...next].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
+}
+
+/** A recorded body as stored: a client's already redacted text gets a second scan only (no copy, no new serialisation). */
+function recordedJson(body: unknown): string {
+  return body instanceof RedactedJson ? redactText(body.text) : redactJson(body);
 }
 
 function redactError(error: JobErrorRecord): JobErrorRecord {
