@@ -165,7 +165,16 @@ async function main(): Promise<void> {
       console.log(`after enqueue: ${describe(afterEnqueue)}`);
       hub.worker.start();
       const seconds = Number(args.seconds);
+      // A line every 10 s: whether memory levels off or keeps growing with the jobs done.
+      const progress = setInterval(() => {
+        void hub.store.countJobs().then((rows) => {
+          const finished = rows.filter((c) => c.state === 'done').reduce((n, c) => n + c.count, 0);
+          const m = process.memoryUsage();
+          console.log(`  ${String(finished).padStart(6)} done: rss ${mb(m.rss)}, heapTotal ${mb(m.heapTotal)}, heapUsed ${mb(m.heapUsed)}; peak rss so far ${mb(peak.rss)}`);
+        });
+      }, 10_000);
       await new Promise((r) => setTimeout(r, seconds * 1000));
+      clearInterval(progress);
       await hub.worker.stop();
       sample();
       const counts = await hub.store.countJobs();

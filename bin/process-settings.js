@@ -13,8 +13,12 @@
 //    docs/proof.md). They can only take effect at process start, so the process re-executes
 //    itself once with them (`process.execve`: same pid, same stdin/stdout/stderr, nothing else
 //    carried over; it runs before anything is opened):
-//    - V8's young generation capped at 8 MB per semi-space (`--max-semi-space-size=8`). By default
-//      V8 grows it to tens of MB under a steady allocation rate such as a worker's.
+//    - V8 tuned for size (`--optimize-for-size`): a young generation of about a megabyte instead of
+//      one that grows to tens of MB under a steady allocation rate such as a worker's, slower
+//      old-generation growth, and less memory for compiled code. It costs CPU (about 17 ms per
+//      exported order instead of 13 in bench:export), which a hub that mostly waits on HTTP has.
+//      With only `--max-semi-space-size=8` instead, resident memory crept past 150 MB after a
+//      thousand orders.
 //    - glibc's malloc with two arenas and a fixed trim threshold (MALLOC_ARENA_MAX=2,
 //      MALLOC_TRIM_THRESHOLD_=131072): freed memory goes back to the system instead of staying in
 //      per-thread arenas. Setting the threshold also stops glibc raising its mmap threshold, so
@@ -33,7 +37,7 @@ export const COMPILE_CACHE_DIR = fileURLToPath(new URL('../node_modules/.cache/s
 export const MEMORY_ENV = Object.freeze({ MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' });
 
 /** Node flags of a tuned process, unless the command line sets them. */
-export const MEMORY_FLAGS = Object.freeze(['--max-semi-space-size=8']);
+export const MEMORY_FLAGS = Object.freeze(['--optimize-for-size']);
 
 /** Commands that run long enough for the memory settings to matter. */
 export const LONG_RUNNING_COMMANDS = Object.freeze(['run', 'demo', 'sync']);
