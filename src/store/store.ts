@@ -121,6 +121,8 @@ export type JobQuery = {
 
 export type JobCount = { flow: Flow; profile: string; state: StoredJobState; count: number };
 
+export type FinishedCount = { flow: Flow; profile: string; state: 'done' | 'needs-attention'; bucket: number; count: number };
+
 export type OperatorResult = { ok: true; job: JobRecord } | { ok: false; code: 'not-found' | 'invalid-state'; reason: string };
 
 export type TransferRecord = TransferStart & {
@@ -228,6 +230,11 @@ export interface Store {
   /** Newest first. */
   listJobs(query: JobQuery): Promise<{ jobs: JobRecord[]; total: number }>;
   countJobs(): Promise<JobCount[]>;
+  /**
+   * Jobs that ended done or needs-attention in `buckets` windows of `bucketMs` from `from`
+   * (epoch ms), by profile and flow; `bucket` is the window's index. Empty windows are left out.
+   */
+  countFinished(query: { from: number; bucketMs: number; buckets: number }): Promise<FinishedCount[]>;
   /** Creation time of the oldest job that could run now, or null. */
   oldestRunnableAt(): Promise<number | null>;
 

@@ -299,6 +299,30 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         await store.flushJobWrites(job.id);
       }));
 
+    it('counts finished jobs per hour window by profile, flow and end state', () =>
+      withStore(async (store, clock) => {
+        const HOUR = 3_600_000;
+        const from = clock.now;
+        const finish = async (key: string, state: 'done' | 'needs-attention', profile = 'prod') => {
+          const { job } = await store.enqueueJob(order(key, { profile }));
+          const claimed = await store.claimJob('w', 60_000);
+          assert.equal(claimed?.id, job.id);
+          await store.finishJob(job.id, 'w', { state });
+        };
+        await finish('h0-a', 'done');
+        await finish('h0-b', 'needs-attention');
+        clock.advance(HOUR + 5);
+        await finish('h1-a', 'done');
+        await finish('h1-b', 'done');
+        await finish('h1-c', 'done', 'sandbox');
+        await store.enqueueJob(order('still-pending', { runAt: clock.now + 100 * HOUR }));
+        clock.advance(2 * HOUR);
+        await finish('h3-outside', 'done');
+        const rows = await store.countFinished({ from, bucketMs: HOUR, buckets: 3 });
+        const key = (r: { profile: string; state: string; bucket: number; count: number }) => `${r.profile} ${r.state} ${r.bucket} ${r.count}`;
+        assert.deepEqual(rows.map(key).sort(), ['prod done 0 1', 'prod done 1 2', 'prod needs-attention 0 1', 'sandbox done 1 1']);
+      }));
+
     it('records transfers durably at start and completes them at end', () =>
       withStore(async (store) => {
         const { job } = await store.enqueueJob(order('700'));

@@ -121,6 +121,16 @@ export function jobStatements(d: Dialect) {
     countByState: (): Statement =>
       sql`SELECT flow, profile, state, COUNT(*) AS n FROM jobs GROUP BY flow, profile, state ORDER BY profile, flow, state`,
 
+    /**
+     * Finished jobs per profile, flow, end state and time bucket. The CAST truncates (SQLite binds
+     * JS numbers as REAL, so its division is not an integer one); finished_at >= from, so that is
+     * the floor.
+     */
+    countFinished: (from: number, bucketMs: number, to: number): Statement => sql`
+      SELECT profile, flow, state, CAST((finished_at - ${from}) / ${bucketMs} AS INTEGER) AS bucket, COUNT(*) AS n FROM jobs
+      WHERE state IN ('done', 'needs-attention') AND finished_at >= ${from} AND finished_at < ${to}
+      GROUP BY profile, flow, state, bucket`,
+
     oldestRunnable: (now: number): Statement => sql`
       SELECT MIN(created_at) AS t FROM jobs
       WHERE (state = 'pending' OR (state = 'retrying' AND next_attempt_at <= ${now}))`,
