@@ -86,8 +86,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     schedulers,
     async stop() {
       await Promise.all([...schedulers.values()].map((s) => s.stop()));
+      // HTTP before the worker: a request in flight (a CableBuilder Send Design waiting for its
+      // job in sync mode) is answered while the worker still runs jobs. Fastify's close waits for
+      // in-flight requests but closes only the connections idle when it starts; a keep-alive
+      // connection that goes idle later would hold it for the whole keep-alive timeout (72 s), so
+      // idle connections are closed as they appear.
+      const sweep = setInterval(() => server.server.closeIdleConnections(), 100);
+      try {
+        await server.close();
+      } finally {
+        clearInterval(sweep);
+      }
       await hub.worker.stop();
-      await server.close();
       await hub.close();
     },
   };

@@ -39,8 +39,11 @@ export function register(program: Command): void {
     .action(async (options: DemoOptions) => {
       const demo = await startDemo(options);
       process.stdout.write(demo.banner);
-      const stopAfter = options.duration ? new Promise<string>((r) => setTimeout(() => r('duration'), Number(options.duration) * 1000)) : new Promise<string>(() => {});
+      let timer: NodeJS.Timeout | undefined;
+      const stopAfter = options.duration ? new Promise<string>((r) => (timer = setTimeout(() => r('duration'), Number(options.duration) * 1000))) : new Promise<string>(() => {});
       await Promise.race([untilSignal(), stopAfter]);
+      // Stopped by a signal: the duration's timer would otherwise keep the process alive until it fires.
+      clearTimeout(timer);
       const summary = await demo.summary();
       await demo.stop();
       process.stdout.write(summary);
