@@ -12,7 +12,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { stringify } from 'yaml';
 import { startCetecEmulator, type CetecEmulator, type CetecEmulatorOptions } from '../../emulators/cetec/server.ts';
 import { startPaperlessEmulator, type PaperlessEmulator, type PaperlessEmulatorOptions } from '../../emulators/paperless/server.ts';
@@ -43,6 +42,8 @@ export type EnvOptions = {
   paperless?: PaperlessEmulatorOptions;
   profile?: ProfileOverrides;
   tokens?: { cetec: string; paperless: string };
+  /** The hub's job lease (`worker.leaseSeconds`; the hub's default is 60). */
+  leaseSeconds?: number;
 };
 
 export type CliResult = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number };
@@ -97,7 +98,7 @@ export async function startE2E(options: EnvOptions = {}): Promise<E2E> {
   let translationInput: OrderTranslationOptionsInput = options.profile?.translation ?? {};
   const writeConfig = (profile: ProfileOverrides): void => {
     translationInput = profile.translation ?? {};
-    writeFileSync(configPath, stringify(configFor(cetec.url, paperless.url, profile)));
+    writeFileSync(configPath, stringify(configFor(cetec.url, paperless.url, profile, options.leaseSeconds)));
   };
   writeConfig(options.profile ?? {});
   let openedStore: Store | null = null;
@@ -143,7 +144,7 @@ export async function startE2E(options: EnvOptions = {}): Promise<E2E> {
 }
 
 /** The config file: one profile against the two emulators, with small timeouts and delays. */
-export function configFor(cetecUrl: string, paperlessUrl: string, profile: ProfileOverrides): Record<string, unknown> {
+export function configFor(cetecUrl: string, paperlessUrl: string, profile: ProfileOverrides, leaseSeconds?: number): Record<string, unknown> {
   return {
     profiles: {
       [PROFILE]: {
@@ -166,6 +167,7 @@ export function configFor(cetecUrl: string, paperlessUrl: string, profile: Profi
     },
     store: { sqlite: './store.db' },
     server: { host: '127.0.0.1', port: 0 },
+    ...(leaseSeconds === undefined ? {} : { worker: { leaseSeconds } }),
   };
 }
 
@@ -230,26 +232,6 @@ export async function stopHub(hub: HubProcess, ms = 15_000): Promise<{ code: num
   const result = await hub.exited;
   clearTimeout(timer);
   return result;
-}
-
-/**
- * Lets the leases of a killed hub process expire now instead of after the worker's 60 s lease:
- * the process is dead, so nothing can renew them, and the store treats an expired lease exactly
- * like this (the next claim takes the job and counts the lost run as an attempt). Only rows whose
- * `lease_owner` is that process (`host:pid:random`) are touched. This stands in for waiting; it
- * changes no outcome the engine could observe.
- */
-export function expireLeasesOf(dbFile: string, pid: number): number {
-  const db = new DatabaseSync(dbFile);
-  try {
-    db.exec('PRAGMA busy_timeout = 5000');
-    const result = db
-      .prepare(`UPDATE jobs SET lease_until = 0 WHERE state = 'running' AND lease_owner LIKE ?`)
-      .run(`%:${pid}:%`);
-    return Number(result.changes);
-  } finally {
-    db.close();
-  }
 }
 
 export function sleep(ms: number): Promise<void> {
