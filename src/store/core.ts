@@ -411,7 +411,8 @@ export function createStoreCore(options: StoreCoreOptions): Store {
             requestBody: t.requestBody === undefined ? null : recordedJson(t.requestBody),
             now: clock(),
           });
-          const row = await jobTransaction(jobId, (tx) => one(tx, insert));
+          // With the job's pending writes in one commit; alone (no transaction) when there are none.
+          const row = pending.has(jobId) ? await jobTransaction(jobId, (tx) => one(tx, insert)) : await one(db, insert);
           return String(row!.id);
         },
         async end(id: string, e: TransferEnd) {
