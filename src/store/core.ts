@@ -137,14 +137,20 @@ export function createStoreCore(options: StoreCoreOptions): Store {
   const writeAll = async (tx: SqlDb, writes: PendingWrite[]): Promise<void> => {
     for (const write of writes) await write(tx);
   };
+  /** Removes and returns the job's pending writes. */
+  const takePending = (jobId: string): PendingWrite[] | undefined => {
+    const writes = pending.get(jobId);
+    pending.delete(jobId);
+    return writes;
+  };
+  const commitAlone = (writes: PendingWrite[]): Promise<void> => db.transaction((tx) => writeAll(tx, writes));
   /**
    * A transaction of one job that first makes the job's pending writes, so they commit together
    * with what the job does next. Should the transaction fail (a lost lease, say), the pending
    * writes are committed on their own: they describe calls that did happen.
    */
   const jobTransaction = async <T>(jobId: string, fn: (tx: SqlDb) => Promise<T>): Promise<T> => {
-    const writes = pending.get(jobId);
-    pending.delete(jobId);
+    const writes = takePending(jobId);
     if (writes === undefined) return db.transaction(fn);
     try {
       return await db.transaction(async (tx) => {
@@ -152,7 +158,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
         return fn(tx);
       });
     } catch (error) {
-      await db.transaction((tx) => writeAll(tx, writes)).catch(() => undefined);
+      await commitAlone(writes).catch(() => undefined);
       throw error;
     }
   };
@@ -438,10 +444,8 @@ export function createStoreCore(options: StoreCoreOptions): Store {
     },
 
     async flushJobWrites(jobId) {
-      const writes = pending.get(jobId);
-      if (writes === undefined) return;
-      pending.delete(jobId);
-      await db.transaction((tx) => writeAll(tx, writes));
+      const writes = takePending(jobId);
+      if (writes !== undefined) await commitAlone(writes);
     },
 
     async listTransfers(jobId): Promise<TransferRecord[]> {
