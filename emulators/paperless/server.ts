@@ -17,6 +17,7 @@ import { CONTROL_PREFIX, controlRoutes } from './routes/control.ts';
 import { integrationRoutes } from './routes/integrations.ts';
 import { lookupRoutes } from './routes/lookups.ts';
 import { orderRoutes } from './routes/orders.ts';
+import { generateOrder } from './generate-order.ts';
 import { findFixturesDir, seedState } from './seed.ts';
 import { addEvent, createAction, emptyState, highestOrderNumber, putOrder, StateError } from './state.ts';
 import type { CustomTable, EventRecord, IntegrationAction, JsonObject, PaperlessState, StoredOrder } from './state.ts';
@@ -41,7 +42,7 @@ export type PaperlessEmulatorOptions = {
   orders?: object[];
   /** Generated orders seeded after the others, numbered upward from `startNumber` (default: highest + 1). */
   generated?: { seed: number; count: number; startNumber?: number };
-  /** Order generator; defaults to src/systems/paperless/generate-order.ts. */
+  /** Order generator; defaults to generateOrder of ./generate-order.ts. */
   generateOrder?: OrderGenerator;
   behaviours?: Partial<PaperlessBehaviours>;
   faults?: FaultOptions;
@@ -79,21 +80,10 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
   const fixturesDir = findFixturesDir(options.fixturesDir);
   const initialToken = options.token ?? DEFAULT_TOKEN;
   let token = initialToken;
-  let generator = options.generateOrder;
+  const generate: OrderGenerator = options.generateOrder ?? generateOrder;
   const state = emptyState();
 
-  async function loadGenerator(): Promise<OrderGenerator> {
-    if (generator === undefined) {
-      // Loaded on first use so the emulator starts without it when nothing is generated.
-      const specifier = '../../src/systems/paperless/generate-order.ts';
-      const mod = (await import(specifier)) as { generateOrder: OrderGenerator };
-      generator = mod.generateOrder;
-    }
-    return generator;
-  }
-
   async function generateInto(seed: number, count: number, startNumber: number, announce: boolean): Promise<StoredOrder[]> {
-    const generate = await loadGenerator();
     const out: StoredOrder[] = [];
     for (let i = 0; i < count; i++) {
       const doc = generate(seed + i, { number: startNumber + i }) as JsonObject;

@@ -18,7 +18,7 @@ import { loadConfig } from '../config/load.ts';
 import { createLogger } from '../lib/log.ts';
 import { registerSecret } from '../lib/redact.ts';
 import { hashPassword } from '../server/settings.ts';
-import { generateBadOrder, generateOrder } from '../systems/paperless/generate-order.ts';
+import { generateBadOrder, generateOrder } from '../../emulators/paperless/generate-order.ts';
 import { cableBuilderWiring } from './cablebuilder.ts';
 import { startDaemon, untilSignal, type Daemon } from './daemon.ts';
 

@@ -17,7 +17,7 @@ import { startDaemon, type Daemon } from '../../src/cli/daemon.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/lib/log.ts';
 import { hashPassword } from '../../src/server/settings.ts';
-import { generateBadOrder } from '../../src/systems/paperless/generate-order.ts';
+import { generateBadOrder } from '../../emulators/paperless/generate-order.ts';
 import { orderTranslationOptionsSchema } from '../../src/translate/order-to-cetec/options.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';

@@ -117,7 +117,7 @@ test('a wrong receiver secret is refused in the contract and nothing reaches the
 });
 
 test('an order found by the schedule is exported; its log lines and transfer records share one correlation id', async () => {
-  await paperless.addOrder((await import('../../src/systems/paperless/generate-order.ts')).generateOrder(11, { number: 500 }));
+  await paperless.addOrder((await import('../../emulators/paperless/generate-order.ts')).generateOrder(11, { number: 500 }));
   const job = await until('order 500 to be exported', async () => {
     const found = await daemon.hub.store.findJob('order-export', 'plant', '500');
     return found?.state === 'done' ? found : undefined;

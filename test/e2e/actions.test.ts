@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IntegrationAction } from '../../emulators/paperless/state.ts';
-import { generateBadOrder } from '../../src/systems/paperless/generate-order.ts';
+import { generateBadOrder } from '../../emulators/paperless/generate-order.ts';
 import { plannedOrders } from './expected-cetec.ts';
 import { PROFILE, sleep, startE2E, stopHub, until, type E2E, type HubProcess } from './harness.ts';
 

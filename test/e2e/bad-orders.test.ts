@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BAD_ORDER_DEFECTS, generateBadOrder, type BadOrder } from '../../src/systems/paperless/generate-order.ts';
+import { BAD_ORDER_DEFECTS, generateBadOrder, type BadOrder } from '../../emulators/paperless/generate-order.ts';
 import { assertSalesOrders } from './expected-cetec.ts';
 import { allJobs, startE2E, type E2E } from './harness.ts';
 

@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { generateBadOrder } from '../../src/systems/paperless/generate-order.ts';
+import { generateBadOrder } from '../../emulators/paperless/generate-order.ts';
 import { allJobs, startE2E, stopHub, until, type E2E } from './harness.ts';
 
 const CORES = ['qzCetecCanary', 'qzPaperlessCanary'];

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildCetecEmulator } from '../../emulators/cetec/server.ts';
-import { generateOrder } from '../../src/systems/paperless/generate-order.ts';
+import { generateOrder } from '../../emulators/paperless/generate-order.ts';
 import { DEFAULT_ORDER_TRANSLATION_OPTIONS } from '../../src/translate/order-to-cetec/options.ts';
 import { toOrderPlan } from '../../src/translate/order-to-cetec/plan.ts';
 import { fixture } from './helpers.ts';

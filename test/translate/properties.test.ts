@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BAD_ORDER_DEFECTS, generateBadOrder, generateOrder } from '../../src/systems/paperless/generate-order.ts';
+import { BAD_ORDER_DEFECTS, generateBadOrder, generateOrder } from '../../emulators/paperless/generate-order.ts';
 import { OrderTranslationError, toOrderPlan } from '../../src/translate/order-to-cetec/plan.ts';
 import { DEFAULT_ORDER_TRANSLATION_OPTIONS } from '../../src/translate/order-to-cetec/options.ts';
 import { registerSecret, redactText } from '../../src/lib/redact.ts';

@@ -362,7 +362,7 @@ describe('validation', () => {
 
 test('the order schema only checks: parsing changes no value, so the document itself can be used', async () => {
   const { orderSchema } = await import('../../src/systems/paperless/order-schema.ts');
-  const { generateOrder } = await import('../../src/systems/paperless/generate-order.ts');
+  const { generateOrder } = await import('../../emulators/paperless/generate-order.ts');
   // Every value zod outputs equals the input's value at the same place (no defaults, transforms, coercions).
   const sameWhereDeclared = (out: unknown, input: unknown, at: string): void => {
     if (out === null || typeof out !== 'object') return assert.equal(out, input, at);

@@ -12,7 +12,7 @@
  *
  * Deterministic: the same seed and options give the same document (a small PRNG, no clock).
  */
-import { seededRandom } from '../../lib/random.ts';
+import { seededRandom } from '../../src/lib/random.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
