@@ -4,14 +4,17 @@
  *
  * Per request, in order:
  * 1. credentials (shared-secret header, basic, or explicitly none) → 401 error structure;
- * 2. body size → 413; empty → 400 RequestBodyNotDefinedException; not JSON / not an object or
+ * 2. another method on the path (HEAD, OPTIONS, TRACE, …) → 405 `Method Not Allowed`; another
+ *    path under its prefix (`/cablebuilder/` for `/cablebuilder/send-design`: a typo, a trailing
+ *    slash), any method → 404 `Request Not Found`;
+ * 3. body size → 413; empty → 400 RequestBodyNotDefinedException; not JSON / not an object or
  *    array → 400 JsonException; detail missing → 400 DesignNotDefinedException; a field of the
  *    wrong type → 400 JsonException naming it. Nothing of such a request goes further;
- * 3. policy (valid / approved) and translation (mappings, quantities): a design that fails them is
+ * 4. policy (valid / approved) and translation (mappings, quantities): a design that fails them is
  *    understood but refused: 200 `{ success: false, errors }`, and nothing reaches the ERP;
- * 4. the design is stored in the inbox (durable) BEFORE answering; a failure to store is a 500;
+ * 5. the design is stored in the inbox (durable) BEFORE answering; a failure to store is a 500;
  *    the same content again is recognised as a repeat, changed content is an update;
- * 5. `queue` mode answers at once (`success: true`, a Note with the job); `sync` mode waits up to
+ * 6. `queue` mode answers at once (`success: true`, a Note with the job); `sync` mode waits up to
  *    `syncBudgetMs` for the import, then answers with its outcome, or says truthfully it is queued.
  * The answer's `update` writes the Cetec part number, revision and status into the configured
  * header attributes. An array body is one design set (a multi-level design, children first).
@@ -23,6 +26,7 @@ import {
 } from '../systems/cablebuilder/send-design-contract.ts';
 import { resolveAssumptions, type CableBuilderAssumptions } from '../systems/cablebuilder/assumptions.ts';
 import { registerSecret } from '../lib/redact.ts';
+import { everyMethodBut } from './http-methods.ts';
 import { designKey, type CommonDesign, type SendDesignResponse } from '../systems/cablebuilder/schemas.ts';
 import { planDesignImport, DesignRefusedError } from '../systems/cablebuilder/import-design.ts';
 import { DesignTranslationError } from '../translate/design-to-cetec/errors.ts';
@@ -70,6 +74,19 @@ export type CableBuilderReceiverOptions = {
 
 export const DEFAULT_SECRET_HEADER = 'x-shopwire-secret';
 
+/**
+ * The prefix whose unknown paths the receiver answers (404 in the error structure): the path's
+ * parent folder with a trailing slash, `/cablebuilder/` for `/cablebuilder/send-design`. A path
+ * directly under `/` claims only itself plus anything below it (`/send-design/…`), never the app's root.
+ */
+export function receiverPrefix(path: string): string | null {
+  const parent = path.replace(/\/+$/, '').replace(/\/[^/]*$/, '');
+  return parent === '' ? null : `${parent}/`;
+}
+
+/** Catch-all routes already registered per HTTP server, so several receivers can share a prefix. */
+const claimedPrefixes = new WeakMap<object, Set<string>>();
+
 function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -109,11 +126,31 @@ export async function cableBuilderReceiver(app: FastifyInstance, options: CableB
     if (!authorised(request, options.auth)) return fail(request, reply, 401, 'UnauthorizedException', 'credentials missing or wrong');
   });
 
+  // Every other method on the path is a 405, every other path under the prefix a 404, both in the
+  // error structure (reference S1, S8): HEAD, OPTIONS, TRACE and the rarer methods included.
+  const methods = everyMethodBut(app);
   app.route({
-    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+    method: methods.filter((m) => m !== 'POST'),
     url: options.path,
-    handler: async (request, reply) => fail(request, reply, 405, 'Method Not Allowed', `${request.method} is not supported; use POST`),
+    // Answered before the body is read: a method Fastify expects a body for (QUERY, …) must not
+    // turn into a content-type complaint.
+    onRequest: async (request, reply) => fail(request, reply, 405, 'Method Not Allowed', `${request.method} is not supported; use POST`),
+    handler: async (_request, reply) => reply,
   });
+  const prefix = receiverPrefix(options.path);
+  const claimed = claimedPrefixes.get(app.server) ?? new Set<string>();
+  claimedPrefixes.set(app.server, claimed);
+  for (const url of prefix === null ? [`${options.path}/`, `${options.path}/*`] : [prefix.slice(0, -1), prefix, `${prefix}*`]) {
+    // Two receivers under one prefix (say a sync and a queue path) share one catch-all.
+    if (claimed.has(url)) continue;
+    claimed.add(url);
+    app.route({
+      method: methods,
+      url,
+      onRequest: async (request, reply) => fail(request, reply, 404, 'Request Not Found', `no Send Design endpoint at ${request.url.split('?')[0]}; it is POST ${options.path}`),
+      handler: async (_request, reply) => reply,
+    });
+  }
 
   app.post(options.path, { bodyLimit }, async (request, reply) => {
     const raw = typeof request.body === 'string' ? request.body : '';
