@@ -12,6 +12,7 @@ import { register as order } from './order.ts';
 import { register as replay } from './replay.ts';
 import { register as resolve } from './resolve.ts';
 import { register as status } from './status.ts';
+import { register as hashPassword } from './hash-password.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -28,4 +29,5 @@ export const COMMANDS: RegisterCommand[] = [
   previewDesign,
   emulate,
   doctor,
+  hashPassword,
 ];

@@ -75,8 +75,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     raw = parseYaml(text);
   } catch (error) {
     if (error instanceof YAMLParseError) {
-      const at = error.linePos?.[0];
-      throw new ConfigError(`${file}${at ? `:${at.line}:${at.col}` : ''}: not valid YAML: ${error.message.split('\n')[0]}`);
+      throw new ConfigError(yamlErrorMessage(error, file, text));
     }
     throw error;
   }
@@ -133,6 +132,27 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       return value;
     },
   };
+}
+
+/**
+ * A YAML syntax error as `file:line:col: not valid YAML: <what>` followed by the lines around it
+ * with a caret under the place (the `yaml` library's message ends in "at line L, column C:" and its
+ * own frame; that dangling tail is replaced by this one).
+ */
+export function yamlErrorMessage(error: YAMLParseError, file: string, text?: string): string {
+  const at = error.linePos?.[0];
+  const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  const head = `${file}${at ? `:${at.line}:${at.col}` : ''}: not valid YAML: ${what}`;
+  if (!at || text === undefined) return head;
+  const lines = text.split(/\r?\n/);
+  const first = Math.max(1, at.line - 2);
+  const width = String(at.line).length;
+  const frame: string[] = [];
+  for (let n = first; n <= Math.min(lines.length, at.line); n++) {
+    frame.push(`${n === at.line ? '>' : ' '} ${String(n).padStart(width)} | ${lines[n - 1]}`);
+  }
+  frame.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, at.col - 1))}^`);
+  return `${head}\n${frame.join('\n')}`;
 }
 
 /** The named profile, or the default one. */

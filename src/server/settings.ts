@@ -4,8 +4,8 @@
  *
  * Password hashes are scrypt (node:crypto), stored as one string:
  *   `scrypt$<N>$<r>$<p>$<salt, base64>$<key, base64>`   (key length 32 bytes)
- * Make one (docs/dashboard.md; the password is read from stdin, so it stays out of `ps` and history):
- *   read -rs PW && printf '%s' "$PW" | node -e "import('./src/server/settings.ts').then(async (m) => { let s = ''; for await (const c of process.stdin) s += c; console.log(m.hashPassword(s)); })"; unset PW
+ * Make one with `shopwire hash-password` (src/cli/hash-password.ts; the password is read from stdin
+ * or asked for without echo, so it stays out of `ps` and history).
  * A hash is not a secret in the sense of a token (it cannot be replayed), so it may sit in the
  * config file (`passwordHash`) or, like tokens, in the environment / secrets file (`passwordHashEnv`).
  */

@@ -78,3 +78,17 @@ test('no config file gives null so commands can fall back to the built-in exampl
   assert.equal(loadConfigOrNull({ cwd: dir, env: {} }), null);
   assert.throws(() => loadConfigOrNull({ file: 'missing.yaml', cwd: dir, env: {} }), /missing\.yaml: config file not found/);
 });
+
+test('a YAML syntax error shows the lines around it with a caret, not a dangling "column 1:"', () => {
+  const text = 'profiles:\n  prod:\n    cetec: { baseUrl: https://a.example\n    paperless:\n      tokenEnv: X\n';
+  let message = '';
+  try {
+    parseConfig(text, FILE, {});
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  const lines = message.split('\n');
+  assert.match(lines[0]!, /shopwire\.yaml:4:5: not valid YAML: Flow map .* end with a }$/);
+  assert.ok(!/column \d+:?$/.test(lines[0]!), lines[0]);
+  assert.deepEqual(lines.slice(1), ['  2 |   prod:', '  3 |     cetec: { baseUrl: https://a.example', '> 4 |     paperless:', '    |     ^']);
+});
