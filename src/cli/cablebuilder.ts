@@ -14,7 +14,7 @@ import type { Logger } from '../lib/log.ts';
 import { cableBuilderReceiver, type DesignInbox, type DesignOutcome, type ReceiverAuth } from '../server/cablebuilder-receiver.ts';
 import type { JobRecord, Store } from '../store/store.ts';
 import { createCableBuilderClient, type CableBuilderAuth, type CableBuilderClient } from '../systems/cablebuilder/client.ts';
-import { parseStoredDesignPayload, planDesignImport, writeBackDesign } from '../systems/cablebuilder/import-design.ts';
+import { parseStoredDesignPayload, planDesignImport, writeBackDesign } from '../engine/design-import.ts';
 import { receiverPolicySchema } from '../systems/cablebuilder/send-design-contract.ts';
 import { toDesignPartRevision, topDesignOf } from '../translate/design-to-cetec/plan.ts';
 import type { Hub, HubParts } from './compose.ts';

@@ -28,7 +28,7 @@ import { resolveAssumptions, type CableBuilderAssumptions } from '../systems/cab
 import { registerSecret } from '../lib/redact.ts';
 import { everyMethodBut } from './http-methods.ts';
 import { designKey, type CommonDesign, type SendDesignResponse } from '../systems/cablebuilder/schemas.ts';
-import { planDesignImport, DesignRefusedError } from '../systems/cablebuilder/import-design.ts';
+import { planDesignImport, DesignRefusedError } from '../engine/design-import.ts';
 import { DesignTranslationError } from '../translate/design-to-cetec/errors.ts';
 import type { DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
 

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, SECRET, SECRET_HEADER, type Harness } from './harness.ts';
 import { createCableBuilderClient } from '../../src/systems/cablebuilder/client.ts';
-import { pullDesign } from '../../src/systems/cablebuilder/import-design.ts';
+import { pullDesign } from '../../src/engine/design-import.ts';
 
 let h: Harness;
 before(async () => {

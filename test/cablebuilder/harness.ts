@@ -10,7 +10,7 @@ import { startCetecEmulator, type CetecEmulator } from '../../emulators/cetec/se
 import { startCableBuilderEmulator, type CableBuilderEmulator } from '../../emulators/cablebuilder/server.ts';
 import { createCetecClient, type CetecClient } from '../../src/systems/cetec/client.ts';
 import { cableBuilderReceiver } from '../../src/server/cablebuilder-receiver.ts';
-import { importDesigns } from '../../src/systems/cablebuilder/import-design.ts';
+import { importDesigns } from '../../src/engine/design-import.ts';
 import { receiverPolicySchema, type ReceiverPolicy } from '../../src/systems/cablebuilder/send-design-contract.ts';
 import { designTranslationOptionsSchema, type DesignTranslationOptions } from '../../src/translate/design-to-cetec/options.ts';
 import { DesignTranslationError } from '../../src/translate/design-to-cetec/errors.ts';

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseStoredDesignPayload, planDesignImport, DesignRefusedError } from '../../src/systems/cablebuilder/import-design.ts';
+import { parseStoredDesignPayload, planDesignImport, DesignRefusedError } from '../../src/engine/design-import.ts';
 import { designTranslationOptionsSchema } from '../../src/translate/design-to-cetec/options.ts';
 import { ShopwireError } from '../../src/lib/errors.ts';
 

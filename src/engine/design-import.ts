@@ -1,19 +1,21 @@
 /**
- * Design import without the engine: translate a design set, execute its plan step by step
- * through a Cetec BOM writer, then write ERP facts back to CableBuilder with Update Design.
- * `pullDesign` first fetches all levels with Get Design. Both take their collaborators as ports
- * (structural types), so the lead can route the same work through the engine later: the engine
- * needs only `planDesignImport` (pure) and `writeBackDesign`.
+ * The design-import flow: a CableBuilder design set is checked against the receiver's acceptance
+ * policy and translated into a plan (`planDesignImport`, pure), the plan's BOM definitions and part
+ * updates are executed in order through a Cetec BOM writer, and the ERP facts are written back to
+ * CableBuilder with Update Design (`writeBackDesign`). `pullDesign` first fetches all levels with Get
+ * Design. Collaborators are ports (structural types). The `design-import` job flow
+ * (src/cli/cablebuilder.ts) runs `planDesignImport` and `writeBackDesign` around the engine's plan
+ * execution; `importDesigns` and `pullDesign` run the whole flow directly.
  */
-import type { CetecBomNode, CetecPartUpdate } from '../cetec/schemas.ts';
-import type { Plan } from '../../translate/plan.ts';
-import type { DesignTranslationOptions } from '../../translate/design-to-cetec/options.ts';
-import { toDesignPlan, toDesignPartRevision, topDesignOf, type DesignPartRevision } from '../../translate/design-to-cetec/plan.ts';
-import { DesignTranslationError } from '../../translate/design-to-cetec/errors.ts';
-import { ShopwireError } from '../../lib/errors.ts';
-import type { CableBuilderClient, DesignWriteResult } from './client.ts';
-import { designSchema, describeIssue, type CommonDesign } from './schemas.ts';
-import { refusalReasons, toWriteBack, type ImportStatus, type ReceiverPolicy } from './send-design-contract.ts';
+import type { CetecBomNode, CetecPartUpdate } from '../systems/cetec/schemas.ts';
+import type { Plan } from '../translate/plan.ts';
+import type { DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
+import { toDesignPlan, toDesignPartRevision, topDesignOf, type DesignPartRevision } from '../translate/design-to-cetec/plan.ts';
+import { DesignTranslationError } from '../translate/design-to-cetec/errors.ts';
+import { ShopwireError } from '../lib/errors.ts';
+import type { CableBuilderClient, DesignWriteResult } from '../systems/cablebuilder/client.ts';
+import { designSchema, describeIssue, type CommonDesign } from '../systems/cablebuilder/schemas.ts';
+import { refusalReasons, toWriteBack, type ImportStatus, type ReceiverPolicy } from '../systems/cablebuilder/send-design-contract.ts';
 
 export type CetecBomWriter = {
   defineBom(node: CetecBomNode, ctx?: { step?: number }): Promise<void>;
