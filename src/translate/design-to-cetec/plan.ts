@@ -9,6 +9,8 @@
  * together as one DesignTranslationError (kind `data`).
  */
 import type { CetecBomNode } from '../../systems/cetec/schemas.ts';
+import { MAX_BOM_DEPTH, MAX_BOM_NODES } from '../../systems/cetec/limits.ts';
+import { checkPlanBounds } from '../bounds.ts';
 import { attributeValue, designKey, type CommonDesign } from '../../systems/cablebuilder/schemas.ts';
 import type { Plan, PlanStep, PlanWarning } from '../plan.ts';
 import type { DesignTranslationOptions } from './options.ts';
@@ -72,6 +74,8 @@ export function toDesignPlan(designs: readonly CommonDesign[], options: DesignTr
   const descriptions: PlanStep[] = [];
   const described = new Set<string>();
   checkPlants(designs, options, problems);
+  // Sub-designs are expanded per use: bound the depth (recursion) and the expanded size.
+  let nodes = 0;
 
   function node(design: CommonDesign, ancestors: readonly string[]): Omit<CetecBomNode, 'qty_per_top' | 'component'> {
     const key = designKey(design.detail.design, design.detail.designAlternative);
@@ -79,7 +83,17 @@ export function toDesignPlan(designs: readonly CommonDesign[], options: DesignTr
     const prcpart = toPartNumber(design.detail, options, problems, where) ?? design.detail.design.toUpperCase();
     const revision_text = toRevision(design.detail, options, problems, where);
     const children: CetecBomNode[] = [];
-    for (const line of toBomLines(design, options, problems, where)) {
+    const lines = toBomLines(design, options, problems, where);
+    nodes += lines.length;
+    if (lines.length > 0 && ancestors.length + 1 >= MAX_BOM_DEPTH) {
+      problems.add('bom.too-deep', where, `the BOM tree is more than ${MAX_BOM_DEPTH} levels deep here (${[...ancestors, key].join(' › ')}); shopwire takes at most ${MAX_BOM_DEPTH}`);
+      lines.length = 0;
+    }
+    if (nodes > MAX_BOM_NODES) {
+      problems.add('bom.too-large', 'designs', `the BOM tree has more than ${MAX_BOM_NODES} nodes once shared sub-designs are expanded`);
+      lines.length = 0;
+    }
+    for (const line of lines) {
       const childKey = designKey(line.componentDesign, line.componentAlternative);
       if (ancestors.includes(childKey) || childKey === key) {
         problems.add('bom.cycle', line.where, `component ${childKey} contains ${key}: a part may not contain itself`);
@@ -117,13 +131,16 @@ export function toDesignPlan(designs: readonly CommonDesign[], options: DesignTr
   }
 
   const root = node(top, []);
+  const steps: PlanStep[] = [{ kind: 'partrevisiondefinition', body: root }, ...descriptions];
+  // What would reach Cetec, within its bounds (src/systems/cetec/limits.ts).
+  for (const problem of checkPlanBounds(steps, warnings)) problems.add(problem.code, problem.where, problem.message);
   problems.throwIfAny();
   for (const d of designs) {
     if (d !== top && !isReachable(top, d, byKey, options)) {
       warnings.push({ code: 'design.unused', message: `design ${designKey(d.detail.design, d.detail.designAlternative)} is not used by the top design ${designKey(top.detail.design, top.detail.designAlternative)}; ignored` });
     }
   }
-  return { steps: [{ kind: 'partrevisiondefinition', body: root }, ...descriptions], warnings };
+  return { steps, warnings };
 }
 
 function checkPlants(designs: readonly CommonDesign[], options: DesignTranslationOptions, problems: ProblemList): void {

@@ -7,17 +7,18 @@
  *
  * Refused (data errors naming the component): a dangling child id, a component that is its own
  * ancestor, a node whose part number equals an ancestor's (Cetec refuses self-containing
- * assemblies), and trees so large that a cycle-free but heavily shared graph would explode.
+ * assemblies), trees deeper than MAX_BOM_DEPTH levels, and trees so large that a cycle-free but
+ * heavily shared graph would explode (MAX_BOM_NODES). The depth bound also bounds the recursion.
  */
 import type { CetecBomNode, CetecLocation } from '../../systems/cetec/schemas.ts';
+import { MAX_BOM_DEPTH, MAX_BOM_NODES } from '../../systems/cetec/limits.ts';
 import type { PaperlessOrderItem } from '../../systems/paperless/order-schema.ts';
 import { componentPath, describeComponent, type ComponentRef, type TranslationContext } from './context.ts';
 import { partIdentity, partNumberOf, type PartNumber, type PartRole } from './part-number.ts';
 import { toRawMaterialNode } from './raw-material.ts';
 import { toRouting } from './routing.ts';
 
-/** Nodes per tree beyond which an item is refused (shared sub-assemblies multiply). */
-export const MAX_BOM_NODES = 20_000;
+export { MAX_BOM_DEPTH, MAX_BOM_NODES };
 
 export type ItemIndex = {
   byId: Map<number, ComponentRef>;
@@ -94,6 +95,7 @@ export function toPartRevisionDefinition(item: PaperlessOrderItem, index: ItemIn
   const rawCache = new Map<number, CetecBomNode | null>();
   let nodes = 0;
   let tooLarge = false;
+  let tooDeep = false;
 
   const visit = (ref: ComponentRef, part: PartNumber | null, ancestors: ComponentRef[], ancestorParts: string[], qty: number | null): CetecBomNode | null => {
     if (++nodes > MAX_BOM_NODES) {
@@ -104,6 +106,18 @@ export function toPartRevisionDefinition(item: PaperlessOrderItem, index: ItemIn
       return null;
     }
     const c = ref.component;
+    if (ancestors.length >= MAX_BOM_DEPTH) {
+      if (!tooDeep) {
+        tooDeep = true;
+        const parent = ancestors[ancestors.length - 1]!;
+        ctx.issues.add(
+          componentPath(ref),
+          'bom.too-deep',
+          `order ${ctx.orderNumber}: ${describeComponent(ref)} sits ${ancestors.length + 1} levels deep (under ${describeComponent(parent)}); shopwire takes BOM trees of at most ${MAX_BOM_DEPTH} levels`,
+        );
+      }
+      return null;
+    }
     if (part !== null && ancestorParts.includes(part.prcpart)) {
       ctx.issues.add(`${componentPath(ref)}.part_number`, 'bom.self-reference', `order ${ctx.orderNumber}: ${describeComponent(ref)} has part number ${JSON.stringify(part.prcpart)}, the same as one of its ancestors; Cetec refuses a part that contains itself`);
       return null;

@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import type { CetecBomNode } from '../../systems/cetec/schemas.ts';
 import { orderSchema, type PaperlessOrder } from '../../systems/paperless/order-schema.ts';
 import type { Plan, PlanStep } from '../plan.ts';
+import { checkPlanBounds } from '../bounds.ts';
 import { sumAmounts } from '../../lib/money.ts';
 import { indexItem, isManualItem, resolvePartNumber, toPartRevisionDefinition } from './bom.ts';
 import { createContext } from './context.ts';
@@ -94,8 +95,12 @@ export function translateOrder(order: PaperlessOrder, options: OrderTranslationO
   });
 
   const salesOrder = toSalesOrder(order, items, ctx);
-  if (!ctx.issues.empty) throw new OrderTranslationError(ORDER_ERROR_CODES.untranslatable, order.number, ctx.issues.items);
   steps.push({ kind: 'importjson', body: [salesOrder] });
+  // What would reach Cetec, within its bounds (src/systems/cetec/limits.ts).
+  for (const problem of checkPlanBounds(steps, ctx.warnings)) {
+    ctx.issues.add(problem.where, problem.code, `order ${order.number}: ${problem.where}: ${problem.message}`);
+  }
+  if (!ctx.issues.empty) throw new OrderTranslationError(ORDER_ERROR_CODES.untranslatable, order.number, ctx.issues.items);
   return { steps, warnings: ctx.warnings };
 }
 
