@@ -14,6 +14,8 @@ import { REASON_PHRASES } from '../../src/systems/cablebuilder/errors.ts';
 import { designKey } from '../../src/systems/cablebuilder/schemas.ts';
 import { createState, errorStamp, findDesign, serialise, type CableBuilderState, type Seed } from './state.ts';
 import { defaultSeed } from './seed.ts';
+import { javaStackTrace } from './stack-trace.ts';
+import { everyMethodBut } from '../../src/server/http-methods.ts';
 import { createDesign, getDesign, updateDesign, type CallResult } from './calls.ts';
 import { sendDesigns, type DesignRef, type SendAnswer, type SendOptions, type SendTarget } from './sender.ts';
 
@@ -82,7 +84,10 @@ export async function startCableBuilderEmulator(options: CableBuilderEmulatorOpt
   const auth = options.auth ?? { kind: 'none' };
 
   const reply = (request: FastifyRequest, res: FastifyReply, endpoint: string, raw: string | undefined, result: CallResult): FastifyReply => {
-    const body = result.status === 200 && 'body' in result ? result.body : errorBody(request, result.status, (result as { name: string }).name, (result as { detail: string }).detail, now());
+    const failure = result as { name: string; detail: string };
+    // [A-50] A 500 carries a stack trace in its message, after the detail.
+    const detail = result.status === 500 && a.stackTraceOn500 ? `${failure.detail}${javaStackTrace(endpoint, failure.name)}` : failure.detail;
+    const body = result.status === 200 && 'body' in result ? result.body : errorBody(request, result.status, failure.name, detail, now());
     state.log.push({
       id: state.log.length + 1,
       time: now().toISOString(),
@@ -112,29 +117,43 @@ export async function startCableBuilderEmulator(options: CableBuilderEmulatorOpt
     api.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
     api.setErrorHandler((error: Error & { statusCode?: number }, request, res) => {
       const status = error.statusCode === 413 ? 413 : 500;
-      return reply(request, res, 'error', undefined, { status, name: status === 413 ? 'Payload Too Large' : 'Exception', detail: status === 413 ? error.message : `${error.name}: ${error.message}\n${error.stack ?? ''}` });
+      return reply(request, res, 'error', undefined, { status, name: status === 413 ? 'Payload Too Large' : 'Exception', detail: status === 413 ? error.message : `${error.name}: ${error.message}` });
     });
     const handlers = { getDesign, updateDesign, createDesign } as const;
+    // Every method Node accepts but POST (HEAD, OPTIONS, TRACE, QUERY, …) → 405 [T1], decided
+    // before the body is read [A-40].
+    const otherMethods = everyMethodBut(api, 'POST');
     for (const endpoint of ENDPOINTS) {
       const url = `${contextPath}/${endpoint}`;
       api.post(url, async (request, res) => {
         if (!authorised(request)) return reply(request, res, endpoint, undefined, { status: 401, name: 'Unauthorized', detail: 'credentials missing or wrong' });
         const raw = typeof request.body === 'string' ? request.body : undefined;
+        const pending = state.unhandledException[endpoint] ?? 0;
+        if (pending > 0) {
+          // The guide's `Exception` row: an unhandled exception caught by the servlet (fault).
+          state.unhandledException[endpoint] = pending - 1;
+          return reply(request, res, endpoint, raw, { status: 500, name: 'Exception', detail: `java.lang.NullPointerException: Cannot invoke "com.cimteq.cablebuilder.model.Attribute.getValue()" because "attribute" is null` });
+        }
         return reply(request, res, endpoint, raw, handlers[endpoint]({ state, a, now: now() }, raw));
       });
       api.route({
-        method: ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+        method: otherMethods,
         url,
-        handler: async (request, res) => reply(request, res, endpoint, undefined, { status: 405, name: 'Method Not Allowed', detail: `${request.method} is not supported; use POST` }),
+        onRequest: async (request, res) => reply(request, res, endpoint, undefined, { status: 405, name: 'Method Not Allowed', detail: `${request.method} is not supported; use POST` }),
+        handler: async (_request, res) => res,
       });
     }
   });
 
-  app.setNotFoundHandler(async (request, res) => {
+  const notFound = async (request: FastifyRequest, res: FastifyReply): Promise<FastifyReply> => {
     const path = request.url.split('?')[0] ?? '';
     if (path.startsWith('/__emulator/')) return res.code(404).send({ error: `no control route ${request.method} ${path}` });
     return reply(request, res, 'unknown', undefined, { status: 404, name: 'Request Not Found', detail: path });
-  });
+  };
+  app.setNotFoundHandler(notFound);
+  // Also as a route answered before the body is read, so a method Fastify expects a body for
+  // (QUERY, …) gets the 404 rather than a content-type complaint [A-40].
+  app.route({ method: everyMethodBut(app), url: '/*', onRequest: notFound, handler: async (_request, res) => res });
 
   // ------------------------------------------------------------------ control routes [P-12]
   const send = async (designs: string | DesignRef | Array<string | DesignRef>, sendOptions: SendOptions = {}): Promise<SendAnswer[]> => {
@@ -152,6 +171,7 @@ export async function startCableBuilderEmulator(options: CableBuilderEmulatorOpt
     designs: [...state.designs.values()],
     log: state.log,
     createFailAfterSections: state.createFailAfterSections,
+    unhandledException: state.unhandledException,
     assumptions: a,
   }));
   app.get('/__emulator/log', async () => state.log);
@@ -181,6 +201,13 @@ export async function startCableBuilderEmulator(options: CableBuilderEmulatorOpt
     } catch (error) {
       return res.code(400).send({ error: (error as Error).message });
     }
+  });
+  app.put('/__emulator/exception-fault', async (request, res) => {
+    const body = (request.body ?? {}) as { endpoint?: string; times?: number };
+    const endpoint = ENDPOINTS.find((e) => e === body.endpoint);
+    if (endpoint === undefined) return res.code(400).send({ error: `endpoint must be one of ${ENDPOINTS.join(', ')}` });
+    state.unhandledException[endpoint] = typeof body.times === 'number' && body.times >= 0 ? body.times : 1;
+    return { unhandledException: state.unhandledException };
   });
   app.put('/__emulator/create-fault', async (request) => {
     const body = (request.body ?? {}) as { afterSections?: number | null };

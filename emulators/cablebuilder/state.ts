@@ -87,6 +87,11 @@ export type CableBuilderState = {
   log: TransferLogEntry[];
   /** Create fails with CreateDesignException after this many built sections (fault); null = never. */
   createFailAfterSections: number | null;
+  /**
+   * The next n calls of an endpoint meet an unhandled exception inside CableBuilder (fault): the
+   * guide's `Exception` row, 500 in the common error structure with a stack trace [A-50].
+   */
+  unhandledException: Partial<Record<'getDesign' | 'updateDesign' | 'createDesign', number>>;
 };
 
 export function definitionKey(scope: Scope, name: string): string {
@@ -103,6 +108,7 @@ export function createState(seed: Seed): CableBuilderState {
     designs: new Map(),
     log: [],
     createFailAfterSections: null,
+    unhandledException: {},
   };
   for (const d of seed.designs) state.designs.set(designKey(d.design, d.designAlternative), structuredClone(d));
   return state;

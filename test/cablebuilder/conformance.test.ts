@@ -1,11 +1,19 @@
 /**
- * Conformance: every row of every exception table of the Technical Guide (Get, Update, Create
- * Design) is triggered against the emulator and must come back, through the client, as a
- * CableBuilderError with the table's status, exception name and reason phrase. Rows the client
- * refuses to send (its pre-checks) are also sent raw, and the pre-check must name the same exception.
+ * Conformance: every row of every exception table of the Technical Guide (Get, Update and Create
+ * Design: 7 + 11 + 22 = 40 rows) is triggered against the emulator twice, each time over real HTTP
+ * on 127.0.0.1:
+ * - raw: a plain HTTP request (node:http, so TRACE can be sent); the answer must carry the row's
+ *   status and, in the guide's common error structure, its reason phrase and exception name;
+ * - client: the same trigger through the hub's client, which must throw a CableBuilderError with
+ *   the row's status, exception name and reason phrase. Rows the client refuses to send (its
+ *   pre-checks) are sent with `callRaw`, and the pre-check must name the same exception.
+ * Every trigger is the emulator's own behaviour (the `Exception` rows: its unhandled-exception
+ * fault; `CreateDesignException`: its create fault), never a body the test writes. A closing test
+ * prints the count per table and fails unless every row is covered both ways.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { startCableBuilderEmulator, type CableBuilderEmulator } from '../../emulators/cablebuilder/server.ts';
 import { createCableBuilderClient, type CableBuilderClient } from '../../src/systems/cablebuilder/client.ts';
 import { CableBuilderError, CableBuilderRequestError, EXCEPTION_TABLES, type CableBuilderCall } from '../../src/systems/cablebuilder/errors.ts';
@@ -46,140 +54,162 @@ const update = (edit: (d: any) => void = () => {}): CommonDesign => {
   edit(d);
   return d;
 };
-const injected = (status = 500) => [{ kind: 'status' as const, status, body: { status, error: 'Internal Server Error', message: 'Exception - java.lang.NullPointerException (injected)\n\tat Servlet.doPost' } }];
-
 type Row = {
-  /** Send the request; must throw. */
-  run: () => Promise<unknown>;
-  /** The client's own check, for rows it refuses to send. */
+  /** Puts the emulator in the state the row needs (after a reset). */
+  setup?: () => void;
+  /** The request: method (default POST), path below the base URL, body (object → JSON, string → as is, undefined → none). */
+  method?: string;
+  path: string;
+  body?: unknown;
+  /** The client's typed call for this row (default: `callRaw` with the request above). */
+  typed?: () => Promise<unknown>;
+  /** The client's own check, for rows it refuses to send through the typed call. */
   precheck?: () => Promise<unknown>;
 };
 
+const get = { design: 'CABLE_A', designAlternative: 0 };
+
 const rows: Record<CableBuilderCall, Record<string, Row>> = {
   getDesign: {
-    RequestBodyNotDefinedException: { run: () => client.callRaw('/getDesign', undefined) },
-    JsonException: { run: () => client.callRaw('/getDesign', { design: 'CABLE_A', designAlternative: 0, extra: true }) },
-    DesignNotDefinedException: { run: () => client.callRaw('/getDesign', { design: '', designAlternative: 0 }) },
-    DesignDoesNotExistException: { run: () => client.getDesign({ design: 'NO_SUCH', designAlternative: 0 }) },
-    'Request Not Found': { run: () => client.callRaw('/getDesigns', { design: 'CABLE_A', designAlternative: 0 }) },
-    'Method Not Allowed': { run: () => client.callRaw('/getDesign', undefined, 'GET') },
-    Exception: {
-      run: () => {
-        emulator.faults.script('POST /live/rest/erpIntegration/getDesign', injected());
-        return client.getDesign({ design: 'CABLE_A', designAlternative: 0 });
-      },
-    },
+    RequestBodyNotDefinedException: { path: '/getDesign' },
+    JsonException: { path: '/getDesign', body: { ...get, extra: true } },
+    DesignNotDefinedException: { path: '/getDesign', body: { design: '', designAlternative: 0 } },
+    DesignDoesNotExistException: { path: '/getDesign', body: { design: 'NO_SUCH', designAlternative: 0 }, typed: () => client.getDesign({ design: 'NO_SUCH', designAlternative: 0 }) },
+    'Request Not Found': { path: '/getDesigns', body: get },
+    'Method Not Allowed': { method: 'TRACE', path: '/getDesign' },
+    Exception: { setup: () => (emulator.state.unhandledException.getDesign = 1), path: '/getDesign', body: get, typed: () => client.getDesign(get) },
   },
   updateDesign: {
-    RequestBodyNotDefinedException: { run: () => client.callRaw('/updateDesign', undefined) },
-    JsonException: { run: () => client.callRaw('/updateDesign', '{"detail": ') },
+    RequestBodyNotDefinedException: { path: '/updateDesign' },
+    JsonException: { path: '/updateDesign', body: '{"detail": ' },
     DesignNotDefinedException: {
-      run: () => client.callRaw('/updateDesign', update((d) => delete d.detail)),
+      path: '/updateDesign', body: update((d) => delete d.detail),
       precheck: () => client.updateDesign(update((d) => (d.detail.designAlternative = -1))),
     },
     OperationNotDefinedException: {
-      run: () => client.callRaw('/updateDesign', update((d) => (d.operations[0].operation = -1))),
+      path: '/updateDesign', body: update((d) => (d.operations[0].operation = -1)),
       precheck: () => client.updateDesign(update((d) => (d.operations[0].operation = -1))),
     },
     LayerNotDefinedException: {
-      run: () => client.callRaw('/updateDesign', update((d) => (d.operations[0].layers[0].layer = 0))),
+      path: '/updateDesign', body: update((d) => (d.operations[0].layers[0].layer = 0)),
       precheck: () => client.updateDesign(update((d) => (d.operations[0].layers[0].layer = 0))),
     },
     ResourceNotDefinedException: {
-      run: () => client.callRaw('/updateDesign', update((d) => (d.operations[0].resources[0].resource = 0))),
+      path: '/updateDesign', body: update((d) => (d.operations[0].resources[0].resource = 0)),
       precheck: () => client.updateDesign(update((d) => (d.operations[0].resources[0].resource = 0))),
     },
     BomNotDefinedException: {
-      run: () => client.callRaw('/updateDesign', update((d) => (d.operations[0].layers[0].boms[0].position = 0))),
+      path: '/updateDesign', body: update((d) => (d.operations[0].layers[0].boms[0].position = 0)),
       precheck: () => client.updateDesign(update((d) => (d.operations[0].layers[0].boms[0].position = 0))),
     },
-    DesignDoesNotExistException: { run: () => client.updateDesign(update((d) => (d.detail.design = 'NO_SUCH'))) },
-    'Request Not Found': { run: () => client.callRaw('/updatedesign', update()) },
-    'Method Not Allowed': { run: () => client.callRaw('/updateDesign', undefined, 'DELETE') },
-    Exception: {
-      run: () => {
-        emulator.faults.script('POST /live/rest/erpIntegration/updateDesign', injected());
-        return client.updateDesign(update());
-      },
-    },
+    DesignDoesNotExistException: { path: '/updateDesign', body: update((d) => (d.detail.design = 'NO_SUCH')), typed: () => client.updateDesign(update((d) => (d.detail.design = 'NO_SUCH'))) },
+    'Request Not Found': { path: '/updatedesign', body: update() },
+    'Method Not Allowed': { method: 'DELETE', path: '/updateDesign' },
+    Exception: { setup: () => (emulator.state.unhandledException.updateDesign = 1), path: '/updateDesign', body: update(), typed: () => client.updateDesign(update()) },
   },
   createDesign: {
-    RequestBodyNotDefinedException: { run: () => client.callRaw('/createDesign', undefined) },
-    JsonException: { run: () => client.callRaw('/createDesign', change((d) => (d.operations[0].layers[0].layercode = 10))) },
+    RequestBodyNotDefinedException: { path: '/createDesign' },
+    JsonException: { path: '/createDesign', body: change((d) => (d.operations[0].layers[0].layercode = 10)) },
     DesignNotDefinedException: {
-      run: () => client.callRaw('/createDesign', change((d) => (d.detail.design = ' '))),
+      path: '/createDesign', body: change((d) => (d.detail.design = ' ')),
       precheck: () => client.createDesign(change((d) => (d.detail.design = ' '))),
     },
     PlantNotDefinedException: {
-      run: () => client.callRaw('/createDesign', change((d) => delete d.plant)),
+      path: '/createDesign', body: change((d) => delete d.plant),
       precheck: () => client.createDesign(change((d) => (d.plant.plant = ''))),
     },
-    PlantDoesNotExistException: { run: () => client.createDesign(change((d) => (d.plant.plant = 'PLANT_Z'))) },
+    PlantDoesNotExistException: { path: '/createDesign', body: change((d) => (d.plant.plant = 'PLANT_Z')), typed: () => client.createDesign(change((d) => (d.plant.plant = 'PLANT_Z'))) },
     StandardNotDefinedException: {
-      run: () => client.callRaw('/createDesign', change((d) => d.header.attributes.shift())),
+      path: '/createDesign', body: change((d) => d.header.attributes.shift()),
       precheck: () => client.createDesign(change((d) => d.header.attributes.shift())),
     },
-    StandardDoesNotExistException: { run: () => client.createDesign(change((d) => (d.header.attributes[0].value = 'ASTM_X'))) },
+    StandardDoesNotExistException: { path: '/createDesign', body: change((d) => (d.header.attributes[0].value = 'ASTM_X')), typed: () => client.createDesign(change((d) => (d.header.attributes[0].value = 'ASTM_X'))) },
     OperationNotDefinedException: {
-      run: () => client.callRaw('/createDesign', change((d) => (d.operations[0].operation = null))),
+      path: '/createDesign', body: change((d) => (d.operations[0].operation = null)),
       precheck: () => client.createDesign(change((d) => (d.operations[0].operation = null))),
     },
     LayerNotDefinedException: {
-      run: () => client.callRaw('/createDesign', change((d) => (d.operations[0].layers[0].layer = 0))),
+      path: '/createDesign', body: change((d) => (d.operations[0].layers[0].layer = 0)),
       precheck: () => client.createDesign(change((d) => (d.operations[0].layers[0].layer = 0))),
     },
     ProcessTypeNotDefinedException: {
-      run: () => client.callRaw('/createDesign', change((d) => delete d.operations[0].layers[0].processName)),
+      path: '/createDesign', body: change((d) => delete d.operations[0].layers[0].processName),
       precheck: () => client.createDesign(change((d) => delete d.operations[0].layers[0].processName)),
     },
-    ProcessTypeDoesNotExistException: { run: () => client.createDesign(change((d) => (d.operations[0].layers[0].processName = 'BRAID'))) },
+    ProcessTypeDoesNotExistException: { path: '/createDesign', body: change((d) => (d.operations[0].layers[0].processName = 'BRAID')), typed: () => client.createDesign(change((d) => (d.operations[0].layers[0].processName = 'BRAID'))) },
     ResourceNotDefinedException: {
-      run: () => client.callRaw('/createDesign', change((d) => (d.operations[0].resources[0].resource = 0))),
+      path: '/createDesign', body: change((d) => (d.operations[0].resources[0].resource = 0)),
       precheck: () => client.createDesign(change((d) => (d.operations[0].resources[0].resource = 0))),
     },
     ResourceTypeNotDefinedException: {
-      run: () => client.callRaw('/createDesign', change((d) => (d.operations[0].resources[0].resourceName = ''))),
+      path: '/createDesign', body: change((d) => (d.operations[0].resources[0].resourceName = '')),
       precheck: () => client.createDesign(change((d) => (d.operations[0].resources[0].resourceName = ''))),
     },
-    ResourceTypeDoesNotExistException: { run: () => client.createDesign(change((d) => (d.operations[0].resources[0].resourceName = 'LAY_Z_99'))) },
+    ResourceTypeDoesNotExistException: { path: '/createDesign', body: change((d) => (d.operations[0].resources[0].resourceName = 'LAY_Z_99')), typed: () => client.createDesign(change((d) => (d.operations[0].resources[0].resourceName = 'LAY_Z_99'))) },
     BomNotDefinedException: {
-      run: () => client.callRaw('/createDesign', change((d) => (d.operations[0].layers[0].boms[0].position = -5))),
+      path: '/createDesign', body: change((d) => (d.operations[0].layers[0].boms[0].position = -5)),
       precheck: () => client.createDesign(change((d) => (d.operations[0].layers[0].boms[0].position = -5))),
     },
-    BomDesignDoesNotExistException: { run: () => client.createDesign(change((d) => (d.operations[0].layers[0].boms[0].attributes[0].value = 'CORE_9'))) },
+    BomDesignDoesNotExistException: { path: '/createDesign', body: change((d) => (d.operations[0].layers[0].boms[0].attributes[0].value = 'CORE_9')), typed: () => client.createDesign(change((d) => (d.operations[0].layers[0].boms[0].attributes[0].value = 'CORE_9'))) },
     InvalidDesignCodeException: {
-      run: () => client.callRaw('/createDesign', change((d) => (d.detail.design = 'CABLE+B'))),
+      path: '/createDesign', body: change((d) => (d.detail.design = 'CABLE+B')),
       precheck: () => client.createDesign(change((d) => (d.detail.design = 'CABLE B'))),
     },
-    DesignExistsException: { run: () => client.createDesign(change((d) => (d.detail.design = 'CABLE_A'))) },
-    'Request Not Found': { run: () => client.callRaw('/createDesign/', newDesign()) },
-    'Method Not Allowed': { run: () => client.callRaw('/createDesign', undefined, 'PUT') },
-    CreateDesignException: {
-      run: () => {
-        emulator.state.createFailAfterSections = 2;
-        return client.createDesign(newDesign());
-      },
-    },
-    Exception: {
-      run: () => {
-        emulator.faults.script('POST /live/rest/erpIntegration/createDesign', injected());
-        return client.createDesign(newDesign());
-      },
-    },
+    DesignExistsException: { path: '/createDesign', body: change((d) => (d.detail.design = 'CABLE_A')), typed: () => client.createDesign(change((d) => (d.detail.design = 'CABLE_A'))) },
+    'Request Not Found': { path: '/createDesign/', body: newDesign() },
+    'Method Not Allowed': { method: 'PUT', path: '/createDesign' },
+    CreateDesignException: { setup: () => (emulator.state.createFailAfterSections = 2), path: '/createDesign', body: newDesign(), typed: () => client.createDesign(newDesign()) },
+    Exception: { setup: () => (emulator.state.unhandledException.createDesign = 1), path: '/createDesign', body: newDesign(), typed: () => client.createDesign(newDesign()) },
   },
 };
 
-let covered = 0;
-const total = Object.values(EXCEPTION_TABLES).reduce((n, t) => n + t.length, 0);
+/** One plain HTTP request to the emulator (node:http: any method, the body exactly as given). */
+function rawRequest(method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+  const url = new URL(`${emulator.url}${path}`);
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method, headers: payload === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+type Coverage = { http: number; client: number };
+const coverage: Record<CableBuilderCall, Coverage> = { getDesign: { http: 0, client: 0 }, updateDesign: { http: 0, client: 0 }, createDesign: { http: 0, client: 0 } };
+
+const prepare = (spec: Row): void => {
+  emulator.reset();
+  emulator.faults.clear();
+  spec.setup?.();
+};
 
 for (const call of ['getDesign', 'updateDesign', 'createDesign'] as const) {
   for (const row of EXCEPTION_TABLES[call]) {
-    test(`${call}: ${row.name} → ${row.status} ${row.error}`, async () => {
-      emulator.reset();
-      emulator.faults.clear();
-      const spec = rows[call][row.name];
+    const spec = rows[call][row.name];
+    test(`${call}: ${row.name} → ${row.status} ${row.error} (plain HTTP)`, async () => {
       assert.ok(spec, `no trigger written for ${call} ${row.name}`);
-      const error = await spec.run().then(
+      prepare(spec);
+      const answer = await rawRequest(spec.method ?? 'POST', spec.path, spec.body);
+      assert.equal(answer.status, row.status, answer.text.slice(0, 300));
+      const json = JSON.parse(answer.text) as Record<string, unknown>;
+      assert.equal(json.status, row.status);
+      assert.equal(json.error, row.error);
+      const message = String(json.message);
+      assert.ok(message === row.name || message.startsWith(`${row.name} - `), message.slice(0, 200));
+      assert.match(String(json.timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
+      assert.equal(json.path, `${emulator.url}${spec.path}`);
+      coverage[call].http++;
+    });
+    test(`${call}: ${row.name} → ${row.status} ${row.error} (through the client)`, async () => {
+      assert.ok(spec, `no trigger written for ${call} ${row.name}`);
+      prepare(spec);
+      const run = spec.typed ?? (() => client.callRaw(spec.path, spec.body, (spec.method ?? 'POST') as 'POST' | 'GET' | 'PUT' | 'DELETE'));
+      const error = await run().then(
         (answer) => assert.fail(`expected ${row.name}, got an answer: ${JSON.stringify(answer).slice(0, 300)}`),
         (e: unknown) => e,
       );
@@ -192,7 +222,7 @@ for (const call of ['getDesign', 'updateDesign', 'createDesign'] as const) {
         assert.ok(refused instanceof CableBuilderRequestError, `expected CableBuilderRequestError, got ${String(refused)}`);
         assert.equal(refused.exception, row.name);
       }
-      covered++;
+      coverage[call].client++;
     });
   }
 }
@@ -203,7 +233,7 @@ test('classification: permanent and transient rows', async () => {
   assert.ok(plant instanceof CableBuilderError);
   assert.equal(plant.kind, 'data', 'PlantDoesNotExistException is a master-data gap despite its 500');
   assert.equal(plant.permanent, true);
-  emulator.faults.script('POST /live/rest/erpIntegration/getDesign', injected());
+  emulator.state.unhandledException.getDesign = 1;
   const generic = await client.getDesign({ design: 'CABLE_A', designAlternative: 0 }).catch((e: unknown) => e);
   assert.ok(generic instanceof CableBuilderError);
   assert.equal(generic.kind, 'transient');
@@ -213,7 +243,19 @@ test('classification: permanent and transient rows', async () => {
   assert.equal(partial.kind, 'ambiguous', 'a failed create may have left a half-built design');
 });
 
-test('coverage count', () => {
-  console.log(`conformance: ${covered}/${total} exception rows covered`);
-  assert.equal(covered, total);
+test('coverage count per guide table, through plain HTTP and through the client', () => {
+  let http = 0;
+  let viaClient = 0;
+  let total = 0;
+  for (const call of ['getDesign', 'updateDesign', 'createDesign'] as const) {
+    const rowsInTable = EXCEPTION_TABLES[call].length;
+    console.log(`conformance ${call}: ${coverage[call].http}/${rowsInTable} rows through plain HTTP against the emulator, ${coverage[call].client}/${rowsInTable} through the client`);
+    http += coverage[call].http;
+    viaClient += coverage[call].client;
+    total += rowsInTable;
+  }
+  console.log(`conformance total: ${http}/${total} through plain HTTP, ${viaClient}/${total} through the client`);
+  assert.equal(total, 40, 'the guide has 7 + 11 + 22 exception rows');
+  assert.equal(http, total);
+  assert.equal(viaClient, total);
 });

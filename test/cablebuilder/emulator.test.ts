@@ -5,6 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest, METHODS } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { startCableBuilderEmulator, type CableBuilderEmulator } from '../../emulators/cablebuilder/server.ts';
 
@@ -140,5 +141,75 @@ test('an emulator that demands credentials answers 401 in the error structure', 
     assert.equal(allowed.status, 200);
   } finally {
     await locked.close();
+  }
+});
+
+/** One request over a plain socket (fetch refuses TRACE). */
+function raw(method: string, url: string, body?: string): Promise<{ status: number; text: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('every method but POST on an endpoint is 405, as the guide\'s tables say ("If the request is not a POST request"); unknown paths are 404', async () => {
+  cb.reset();
+  const others = METHODS.filter((m) => m !== 'POST' && m !== 'CONNECT');
+  assert.ok(others.includes('TRACE') && others.includes('HEAD') && others.includes('OPTIONS'));
+  for (const endpoint of ['getDesign', 'updateDesign', 'createDesign']) {
+    for (const method of others) {
+      const answer = await raw(method, `${cb.url}/${endpoint}`);
+      assert.equal(answer.status, 405, `${method} ${endpoint}: ${answer.text}`);
+      if (method === 'HEAD') continue;
+      const json = JSON.parse(answer.text);
+      assert.equal(json.error, 'Method Not Allowed');
+      assert.match(json.message, /^Method Not Allowed - /);
+    }
+  }
+  for (const path of ['/getDesign/', '/GetDesign', '/nothing', '']) {
+    for (const method of [...others, 'POST']) {
+      const answer = await raw(method, `${cb.url}${path}`);
+      assert.equal(answer.status, 404, `${method} ${path}: ${answer.text}`);
+      if (method !== 'HEAD') assert.match(JSON.parse(answer.text).message, /^Request Not Found/);
+    }
+  }
+});
+
+test('the Exception fault: the next call meets an unhandled exception, 500 in the common error structure with a stack trace [A-50]', async () => {
+  cb.reset();
+  const set = await fetch(`${cb.origin}/__emulator/exception-fault`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: 'updateDesign', times: 1 }) });
+  assert.equal(set.status, 200);
+  const body = { detail: { design: 'CABLE_A', designAlternative: 0 }, header: { attributes: [{ name: 'cost', value: '900' }] } };
+  const failed = await post('updateDesign', body);
+  assert.equal(failed.status, 500);
+  assert.deepEqual(Object.keys(failed.json).sort(), ['error', 'message', 'path', 'status', 'timestamp']);
+  assert.equal(failed.json.error, 'Internal Server Error');
+  assert.match(failed.json.message, /^Exception - java\.lang\.NullPointerException: /);
+  if (cb.assumptions.stackTraceOn500) assert.match(failed.json.message, /\n\tat com\.cimteq\..*\n\tat org\.apache\.catalina\./s);
+  // Nothing was applied, and the fault is used up.
+  assert.equal(cb.state.designs.get('CABLE_A#0')?.header.find((a) => a.name === 'cost')?.value === '900', false);
+  assert.equal((await post('updateDesign', body)).status, 200);
+  const wrong = await fetch(`${cb.origin}/__emulator/exception-fault`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: 'sendDesign' }) });
+  assert.equal(wrong.status, 400);
+});
+
+test('a named 500 of Create carries a stack trace when the switch is on, and keeps its name [A-50]', async () => {
+  const traced = await startCableBuilderEmulator({ assumptions: { stackTraceOn500: true } });
+  try {
+    const body = { detail: { design: 'CABLE_X', designAlternative: 0 }, header: { attributes: [{ name: 'standard', value: 'BS6004' }] }, plant: { plant: 'PLANT_Z', attributes: [] } };
+    const res = await fetch(`${traced.url}/createDesign`, { method: 'POST', body: JSON.stringify(body) });
+    const text = await res.text();
+    assert.equal(res.status, 500);
+    assert.ok(text.length > 2_000, `a realistic trace is several kilobytes (got ${text.length})`);
+    assert.match(JSON.parse(text).message, /^PlantDoesNotExistException - plant PLANT_Z does not exist\n\tat /);
+  } finally {
+    await traced.close();
   }
 });

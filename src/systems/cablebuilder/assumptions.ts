@@ -58,6 +58,12 @@ export type CableBuilderAssumptions = {
   activeStatusValue: string;
   /** [A-37] API user recorded for changes made through the API (emulator). */
   apiUser: string;
+  /**
+   * [A-50] The `message` of a 500 answer carries a Java stack trace after the detail (the guide:
+   * "May include stack trace information if the error was an internal server error 500"). The
+   * emulator then emits a few kilobytes of `\n\tat …` frames; clients must keep the exception name.
+   */
+  stackTraceOn500: boolean;
 };
 
 export const DEFAULT_ASSUMPTIONS = {
@@ -79,6 +85,7 @@ export const DEFAULT_ASSUMPTIONS = {
   dateStyle: 'guide-sample',
   activeStatusValue: 'Active',
   apiUser: 'erp',
+  stackTraceOn500: false,
 } as const satisfies CableBuilderAssumptions;
 
 export function resolveAssumptions(overrides: Partial<CableBuilderAssumptions> | undefined): CableBuilderAssumptions {
