@@ -40,6 +40,18 @@ export type PaperlessBehaviours = {
   orderAddEmitsCreatedEvent: boolean;
   /** §5.5: heartbeat answer (FX `integration_heartbeat.json` is `{ }`, OA1 says 201). */
   heartbeatStatus: number;
+  /**
+   * Status of an action a person requests in the Paperless UI ("Export Order"): Paperless Parts'
+   * help article shows `requested`; actions created through the API start `queued` (FX). Set
+   * `queued` to see a tenant that never shows `requested`.
+   */
+  uiRequestStatus: 'requested' | 'queued';
+  /**
+   * §5.3: the poll returns only the types named in `event_type_in` (OA1 describes the parameter; no
+   * source shows the server honouring it). false: every undelivered event comes back, whatever
+   * its type, as a tenant with a lax or newer server might.
+   */
+  pollHonoursTypeFilter: boolean;
 };
 
 export const DEFAULT_BEHAVIOURS = {
@@ -58,13 +70,20 @@ export const DEFAULT_BEHAVIOURS = {
   activeChangeEmitsEvents: true,
   orderAddEmitsCreatedEvent: true,
   heartbeatStatus: 201,
+  uiRequestStatus: 'requested',
+  pollHonoursTypeFilter: true,
 } as const satisfies PaperlessBehaviours;
 
+/** Tests may flip a switch of a running emulator (`emulator.behaviours.x = …`); routes read it on every call. */
 export function resolveBehaviours(overrides: Partial<PaperlessBehaviours> | undefined): PaperlessBehaviours {
   return { ...DEFAULT_BEHAVIOURS, ...overrides };
 }
 
-/** §5.4 (OA1 list). */
+/** §5.4 (OA1 list): the statuses a client may PATCH. */
 export const ACTION_STATUSES = ['queued', 'in_progress', 'completed', 'failed', 'cancelled', 'timed_out'] as const;
-export type ActionStatus = (typeof ACTION_STATUSES)[number];
+/**
+ * What an action may show: the PATCHable ones, `requested` (help article: a request from the UI
+ * not yet picked up), or any other text a test injects to play an undocumented status.
+ */
+export type ActionStatus = (typeof ACTION_STATUSES)[number] | 'requested' | (string & {});
 export const TERMINAL_ACTION_STATUSES: readonly ActionStatus[] = ['completed', 'failed', 'cancelled', 'timed_out'];

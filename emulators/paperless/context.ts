@@ -18,7 +18,8 @@ export type EmulatorContext = {
   addOrder: (doc: JsonObject) => Promise<StoredOrder>;
   generateOrders: (seed: number, count: number) => Promise<StoredOrder[]>;
   emitOrderCreated: (number: number) => Promise<EventRecord>;
-  requestAction: (integrationUuid: string, type: string, entityId: string) => IntegrationAction;
+  /** A request made in the Paperless UI: the action (status `behaviours.uiRequestStatus` unless given) and its `integration_action.requested` event. */
+  requestAction: (integrationUuid: string, type: string, entityId: string | null, status?: string) => IntegrationAction;
   setIntegrationActive: (integrationUuid: string, active: boolean) => void;
   reset: () => Promise<void>;
   rotateToken: (token: string) => void;

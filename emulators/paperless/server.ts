@@ -65,6 +65,16 @@ export type PaperlessEmulator = {
   app: FastifyInstance;
   addOrder(order: object): Promise<StoredOrder>;
   requestExport(orderNumber: number): IntegrationAction;
+  /**
+   * A UI request exactly as given, unchecked: `entity_id` null or not an order, any `status`, any
+   * `type` (the variants Paperless Parts' help article and a real tenant show).
+   */
+  requestAction(input: { type?: string; entity_id: string | null; status?: string }): IntegrationAction;
+  /**
+   * An event exactly as given (any type, any data), for this integration; with `webhook`, pushed
+   * too. Plays event types and payloads no source documents.
+   */
+  injectEvent(input: { type: string; data: JsonObject; related_object_type?: string | null; related_object?: string | null }): Promise<EventRecord>;
   setIntegrationActive(active: boolean): void;
   emitOrderCreated(orderNumber: number): Promise<EventRecord>;
   rotateToken(token: string): void;
@@ -136,12 +146,12 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
     return event;
   }
 
-  function requestAction(integration: string, type: string, entityId: string): IntegrationAction {
-    const order = type === 'export_order' ? state.orders.get(Number(entityId)) : undefined;
+  function requestAction(integration: string, type: string, entityId: string | null, status?: string): IntegrationAction {
+    const order = type === 'export_order' && entityId !== null ? state.orders.get(Number(entityId)) : undefined;
     const action = createAction(
       state,
       integration,
-      { type, entity_id: entityId, related_object_type: order ? 'order' : null, related_object: order?.uuid ?? null },
+      { type, entity_id: entityId, status: status ?? behaviours.uiRequestStatus, related_object_type: order ? 'order' : null, related_object: order?.uuid ?? null },
       now(),
     );
     const common = { status: action.status, status_message: action.status_message, entity_id: action.entity_id, created: action.created, updated: action.updated };
@@ -258,6 +268,16 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
     requestExport: (n) => {
       if (!state.orders.has(n)) throw new StateError('not_found', `No order ${n}.`);
       return requestAction(integrationUuid, 'export_order', String(n));
+    },
+    requestAction: (input) => requestAction(integrationUuid, input.type ?? 'export_order', input.entity_id, input.status),
+    async injectEvent(input) {
+      const event = addEvent(
+        state,
+        { type: input.type, data: input.data, related_object_type: input.related_object_type ?? null, related_object: input.related_object ?? null, scope: integrationUuid },
+        now(),
+      );
+      if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now()));
+      return event;
     },
     setIntegrationActive: (active) => setIntegrationActive(integrationUuid, active),
     emitOrderCreated,

@@ -46,7 +46,8 @@ export type StatusChange = { status: ActionStatus; status_message: string | null
 export type IntegrationAction = {
   uuid: string;
   type: string;
-  entity_id: string;
+  /** A string even for order numbers (FX); null on a UI request that names no record (help article). */
+  entity_id: string | null;
   status: ActionStatus;
   status_message: string | null;
   created: string;
@@ -199,15 +200,16 @@ export function markDispatched(state: PaperlessState, integrationUuid: string, e
 export function createAction(
   state: PaperlessState,
   integrationUuid: string,
-  input: { type: string; entity_id: string; related_object_type?: string | null; related_object?: string | null },
+  input: { type: string; entity_id: string | null; status?: ActionStatus; related_object_type?: string | null; related_object?: string | null },
   now: number,
 ): IntegrationAction {
   const at = isoMicros(now);
+  const status = input.status ?? 'queued';
   const action: IntegrationAction = {
     uuid: randomUUID(),
     type: input.type,
     entity_id: input.entity_id,
-    status: 'queued',
+    status,
     status_message: null,
     created: at,
     updated: at,
@@ -216,7 +218,7 @@ export function createAction(
     related_object_type: input.related_object_type ?? null,
     related_object: input.related_object ?? null,
     integrationUuid,
-    history: [{ status: 'queued', status_message: null, at }],
+    history: [{ status, status_message: null, at }],
     errors: [],
   };
   state.actions.set(action.uuid, action);

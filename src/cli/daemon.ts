@@ -121,6 +121,7 @@ function webhookPlugins(hub: Hub, config: Config): FastifyPluginAsync[] {
             await hub.store.markEventHandled(profile.name, eventId, `job ${job.id}`);
             return job.id;
           },
+          settle: (eventId, outcome) => hub.store.markEventHandled(profile.name, eventId, outcome),
         },
       });
     return [plugin];

@@ -2,9 +2,10 @@
  * The dashboard's port (src/server/ports.ts) implemented over the real store. The server sees
  * jobs, transfers and profile state only through this; it never imports the store.
  */
+import { parseQuarantineOutcome } from '../engine/event-types.ts';
 import { parseStoredPlan } from '../engine/stored-state.ts';
-import type { JobRecord, Store, TransferRecord } from '../store/store.ts';
-import type { DashboardPort, HistoryBucket, JobDetail, JobSummary, TransferView, UnmappedValue } from '../server/ports.ts';
+import type { JobRecord, StoredEvent, Store, TransferRecord } from '../store/store.ts';
+import type { DashboardPort, HistoryBucket, JobDetail, JobSummary, QuarantinedItem, TransferView, UnmappedValue } from '../server/ports.ts';
 import type { Plan } from '../translate/plan.ts';
 import { isoOrNull } from './context.ts';
 
@@ -88,6 +89,12 @@ export function createDashboardPort(store: Store): DashboardPort {
     async countJobs() {
       return store.countJobs();
     },
+    async quarantined(limit) {
+      return (await store.quarantinedEvents({ limit })).map(quarantinedItem);
+    },
+    async countQuarantined() {
+      return store.countQuarantined();
+    },
     async oldestNeedsAttention() {
       const { jobs } = await store.listJobs({ state: 'needs-attention', limit: 1000, offset: 0 });
       const oldest = new Map<string, JobRecord>();
@@ -161,4 +168,10 @@ export function createDashboardPort(store: Store): DashboardPort {
       }
     },
   };
+}
+
+/** A quarantined inbox event as shown to people. */
+export function quarantinedItem(e: StoredEvent): QuarantinedItem {
+  const parsed = parseQuarantineOutcome(e.outcome) ?? { reason: 'unknown', message: e.outcome ?? '' };
+  return { profile: e.profile, eventId: e.uuid, type: e.type, reason: parsed.reason, message: parsed.message, at: isoOrNull(e.handledAt) };
 }

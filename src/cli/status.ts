@@ -1,6 +1,10 @@
-/** `shopwire status [--json]`: jobs by state, last poll, last heartbeat, the needs-attention list. */
+/**
+ * `shopwire status [--json]`: jobs by state, last poll, last heartbeat, the needs-attention list,
+ * and what discovery set aside (quarantined Paperless Parts events, with their reasons).
+ */
 import type { Command } from 'commander';
 import { openConfiguredStore } from './compose.ts';
+import { quarantinedItem } from './dashboard-port.ts';
 import { commandConfig, describeJob, isoOrNull, jobJson, printJson } from './context.ts';
 
 
@@ -17,12 +21,16 @@ export function register(program: Command): void {
         const profiles = await store.listProfiles();
         const attention = (await store.listJobs({ state: 'needs-attention', limit: 50, offset: 0 })).jobs;
         const oldest = await store.oldestRunnableAt();
+        const quarantineCounts = await store.countQuarantined();
+        const quarantined = (await store.quarantinedEvents({ limit: 50 })).map(quarantinedItem);
         if (options.json) {
           printJson({
             counts,
             profiles: profiles.map((p) => ({ ...p, lastPollAt: isoOrNull(p.lastPollAt), lastHeartbeatAt: isoOrNull(p.lastHeartbeatAt), lastSuccessAt: isoOrNull(p.lastSuccessAt) })),
             oldestRunnableAt: isoOrNull(oldest),
             needsAttention: attention.map(jobJson),
+            quarantinedTotal: quarantineCounts.reduce((n, c) => n + c.count, 0),
+            quarantined,
           });
           return;
         }
@@ -39,6 +47,11 @@ export function register(program: Command): void {
         if (attention.length > 0) {
           out.push('needs attention:');
           for (const job of attention) out.push(`  ${describeJob(job)}`);
+        }
+        const total = quarantineCounts.reduce((n, c) => n + c.count, 0);
+        if (total > 0) {
+          out.push(`set aside by discovery (quarantined, ${total} in all; nothing else waited for them):`);
+          for (const q of quarantined) out.push(`  ${q.profile}  ${q.at ?? ''}  ${q.type}  ${q.reason}: ${q.message}`);
         }
         process.stdout.write(`${out.join('\n')}\n`);
       } finally {

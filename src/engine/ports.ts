@@ -44,7 +44,8 @@ export type PaperlessEventLike = {
   entityId: string | null;
 };
 
-export type IntegrationActionLike = { uuid: string; type: string; entity_id: string; status: string; status_message?: string | null };
+/** An action as read: `status` and `entity_id` are whatever Paperless sent (`requested`, null, …). */
+export type IntegrationActionLike = { uuid: string; type: string; entity_id: string | null; status: string; status_message?: string | null };
 
 export type ActionStatusUpdate = {
   status: 'queued' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'timed_out';
@@ -55,7 +56,8 @@ export type ActionStatusUpdate = {
 export interface PaperlessPort {
   getOrder(number: number): Promise<unknown | null>;
   newOrderNumbers(lastOrder?: number): Promise<number[]>;
-  pollEvents(integrationUuid: string, types: string[]): Promise<{ results: PaperlessEventLike[]; hasMore: boolean }>;
+  /** `invalid`: events of the page that could not be read at all (already consumed by the poll). */
+  pollEvents(integrationUuid: string, types: string[]): Promise<{ results: PaperlessEventLike[]; hasMore: boolean; invalid?: unknown[] }>;
   getIntegrationAction(uuid: string): Promise<IntegrationActionLike>;
   updateIntegrationAction(uuid: string, update: ActionStatusUpdate): Promise<unknown>;
   heartbeat(integrationUuid: string, intervalSeconds: number): Promise<void>;

@@ -5,6 +5,7 @@
  * |---|---|---|---|
  * | shopwire_jobs | gauge | profile, flow, state | the store, read at scrape (`collectJobsFrom`) |
  * | shopwire_queue_age_seconds | gauge | | age of the oldest runnable job, read at scrape |
+ * | shopwire_quarantined_events | gauge | profile, type | Paperless events discovery set aside, read at scrape |
  * | shopwire_jobs_finished_total | counter | profile, flow, outcome (done, failed) | `jobFinished` (engine) |
  * | shopwire_outbound_request_duration_seconds | histogram | system, endpoint, outcome | `metricsRecorder` |
  * | shopwire_outbound_retries_total | counter | system, endpoint | `metricsRecorder` (attempt > 1) |
@@ -17,7 +18,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { TransferEnd, TransferRecorder, TransferStart } from './transfer.ts';
 
 export type JobCountRow = { profile: string; flow: string; state: string; count: number };
-export type JobSource = () => Promise<{ counts: JobCountRow[]; oldestRunnableAt: string | null }>;
+export type QuarantineRow = { profile: string; type: string; count: number };
+export type JobSource = () => Promise<{ counts: JobCountRow[]; oldestRunnableAt: string | null; quarantined?: QuarantineRow[] }>;
 export type BreakerState = 'closed' | 'half-open' | 'open';
 
 export type Metrics = {
@@ -69,6 +71,17 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       const snap = await snapshot();
       this.reset();
       for (const row of snap?.counts ?? []) this.set({ profile: row.profile, flow: row.flow, state: row.state }, row.count);
+    },
+  });
+  new Gauge({
+    name: 'shopwire_quarantined_events',
+    help: 'Paperless Parts events (and the actions or orders they name) that discovery could not read or act on and set aside, by profile and event type.',
+    labelNames: ['profile', 'type'] as const,
+    registers: [registry],
+    async collect() {
+      const snap = await snapshot();
+      this.reset();
+      for (const row of snap?.quarantined ?? []) this.set({ profile: row.profile, type: row.type }, row.count);
     },
   });
   new Gauge({

@@ -82,8 +82,8 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     refreshSeconds: options.refreshSeconds ?? 15,
   };
   options.metrics.collectJobsFrom(async () => {
-    const [counts, oldestRunnableAt] = await Promise.all([options.port.countJobs(), options.port.oldestRunnableAt()]);
-    return { counts, oldestRunnableAt };
+    const [counts, oldestRunnableAt, quarantined] = await Promise.all([options.port.countJobs(), options.port.oldestRunnableAt(), options.port.countQuarantined()]);
+    return { counts, oldestRunnableAt, quarantined };
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

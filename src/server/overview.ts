@@ -3,7 +3,7 @@
  * counts by state, the profile's poll/heartbeat/success times, the oldest job needing attention,
  * and finished jobs per hour (last 24 h) and per day (last 7 days).
  */
-import { FLOWS, JOB_STATES, type DashboardPort, type Flow, type HistoryBucket, type JobState, type JobSummary, type ProfileStatus } from './ports.ts';
+import { FLOWS, JOB_STATES, type DashboardPort, type Flow, type HistoryBucket, type JobState, type JobSummary, type ProfileStatus, type QuarantinedItem } from './ports.ts';
 
 export type FlowOverview = {
   profile: string;
@@ -16,8 +16,12 @@ export type FlowOverview = {
 
 export type Overview = {
   generatedAt: string;
-  profiles: (ProfileStatus & { flows: FlowOverview[] })[];
+  /** `quarantined`: the newest events discovery set aside for the profile; `quarantinedTotal`: how many in all. */
+  profiles: (ProfileStatus & { flows: FlowOverview[]; quarantined: QuarantinedItem[]; quarantinedTotal: number })[];
 };
+
+/** Quarantined events listed per profile on the overview. */
+const QUARANTINE_SHOWN = 20;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -26,12 +30,14 @@ const DAY = 24 * HOUR;
 export async function loadOverview(port: DashboardPort, nowMs: number, configured: readonly string[] = []): Promise<Overview> {
   const hourStart = Math.floor(nowMs / HOUR) * HOUR - 23 * HOUR;
   const dayStart = Math.floor(nowMs / DAY) * DAY - 6 * DAY;
-  const [profiles, counts, oldest, hours, days] = await Promise.all([
+  const [profiles, counts, oldest, hours, days, quarantined, quarantineCounts] = await Promise.all([
     port.profiles(),
     port.countJobs(),
     port.oldestNeedsAttention(),
     port.history({ from: new Date(hourStart).toISOString(), bucketMs: HOUR, buckets: 24 }),
     port.history({ from: new Date(dayStart).toISOString(), bucketMs: DAY, buckets: 7 }),
+    port.quarantined(200),
+    port.countQuarantined(),
   ]);
   const names = [...new Set([...configured, ...profiles.map((p) => p.profile), ...counts.map((c) => c.profile)])];
   return {
@@ -46,6 +52,8 @@ export async function loadOverview(port: DashboardPort, nowMs: number, configure
       };
       return {
         ...status,
+        quarantined: quarantined.filter((q) => q.profile === name).slice(0, QUARANTINE_SHOWN),
+        quarantinedTotal: quarantineCounts.filter((c) => c.profile === name).reduce((n, c) => n + c.count, 0),
         flows: FLOWS.map((flow) => ({
           profile: name,
           flow,

@@ -131,6 +131,25 @@ export type UnmappedValue = {
   jobIds: string[];
 };
 
+/**
+ * A Paperless Parts event (or the action or order it names) that discovery could not read or act
+ * on and set aside, so that it stops nothing else (src/engine/discovery.ts). Never fetched again.
+ */
+export type QuarantinedItem = {
+  profile: string;
+  /** The event's id in the inbox (a polled uuid, or `webhook:…` / `unreadable:…`). */
+  eventId: string;
+  /** The event type as sent (`(unreadable)` when there was none). */
+  type: string;
+  /** Stable code, e.g. `action-without-order`, `action-not-found`, `event-type-unknown`. */
+  reason: string;
+  message: string;
+  /** When it was quarantined. */
+  at: string | null;
+};
+
+export type QuarantineCountRow = { profile: string; type: string; count: number };
+
 export type ActionName = 'retry' | 'replay' | 'cancel';
 
 export type ActionResult =
@@ -153,6 +172,10 @@ export interface DashboardPort {
   history(query: HistoryQuery): Promise<HistoryBucket[]>;
   /** Values seen in recent source data of a profile that no mapping table maps. */
   unmappedValues(profile: string): Promise<UnmappedValue[]>;
+  /** Events discovery set aside, newest first. */
+  quarantined(limit: number): Promise<QuarantinedItem[]>;
+  /** How many events are set aside, by profile and event type (for `/metrics`). */
+  countQuarantined(): Promise<QuarantineCountRow[]>;
   /**
    * - retry: run a `retrying` or `needs-attention` job now, from its last checkpoint.
    * - replay: run a `done`, `needs-attention` or `cancelled` job again from the start.

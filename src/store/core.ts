@@ -495,6 +495,14 @@ export function createStoreCore(options: StoreCoreOptions): Store {
       await db.run(events.markHandled(profile, uuid, outcome ?? null, clock()));
     },
 
+    async quarantinedEvents(filter) {
+      return (await db.all(events.selectQuarantined(filter.profile, filter.limit))).map(toEvent);
+    },
+
+    async countQuarantined() {
+      return (await db.all(events.countQuarantined())).map((r) => ({ profile: String(r.profile), type: String(r.type), count: Number(r.n) }));
+    },
+
     async attachAction(input) {
       const now = clock();
       return db.transaction(async (tx) => {

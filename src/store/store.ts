@@ -162,6 +162,8 @@ export type InboxEvent = {
 
 export type StoredEvent = InboxEvent & { profile: string; receivedAt: number; handledAt: number | null; outcome: string | null };
 
+export type QuarantineCount = { profile: string; type: string; count: number };
+
 /** An integration action attached to a job; `status` is the last status we reported to Paperless. */
 export type ActionLink = {
   actionUuid: string;
@@ -258,6 +260,13 @@ export interface Store {
   /** Stored events not yet handled, oldest (by `created`) first. */
   unhandledEvents(profile: string, types?: string[]): Promise<StoredEvent[]>;
   markEventHandled(profile: string, uuid: string, outcome?: string): Promise<void>;
+  /**
+   * Events discovery could not read or act on and set aside (handled with an outcome starting
+   * `quarantined`), newest first. They are never fetched again; the outcome says why.
+   */
+  quarantinedEvents(filter: { profile?: string; limit: number }): Promise<StoredEvent[]>;
+  /** How many events are quarantined, by profile and event type. */
+  countQuarantined(): Promise<QuarantineCount[]>;
 
   /** Attaches an integration action to a job (idempotent on the action uuid). */
   attachAction(input: { actionUuid: string; profile: string; jobId: string; status: string; message?: string | null }): Promise<ActionLink>;

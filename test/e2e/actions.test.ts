@@ -42,7 +42,7 @@ test('an export requested in Paperless goes in_progress, then completed with the
   const { uuid } = e2e.paperless.requestExport(2);
   const done = await until('the action to settle', settled(uuid), 20_000);
   assert.equal(done.status, 'completed', done.status_message ?? '');
-  assert.deepEqual(done.history.map((h) => h.status).filter((s, i, all) => s !== all[i - 1]), ['queued', 'in_progress', 'completed']);
+  assert.deepEqual(done.history.map((h) => h.status).filter((s, i, all) => s !== all[i - 1]), ['requested', 'in_progress', 'completed']);
   const key = plannedOrders(e2e.planOf(2))[0]!.external_key;
   const [quote] = e2e.cetec.state.quotesByExternalKey(key);
   assert.ok(quote && quote.ordernum !== null, 'the order is in Cetec');

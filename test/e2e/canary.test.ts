@@ -58,7 +58,7 @@ before(async () => {
   const hub = await e2e.startHub({ env: debug });
   await e2e.paperless.addOrder({ ...(e2e.paperless.state.orders.get(4)!.doc as object), number: 40 });
   try {
-    await until('the daemon to poll and report', () => (e2e.paperless.state.heartbeats.length > 0 && [...e2e.paperless.state.actions.values()].every((a) => a.status !== 'queued') ? true : undefined), 20_000);
+    await until('the daemon to poll and report', () => (e2e.paperless.state.heartbeats.length > 0 && [...e2e.paperless.state.actions.values()].every((a) => a.status !== 'queued' && a.status !== 'requested') ? true : undefined), 20_000);
     await new Promise((r) => setTimeout(r, 1_500));
   } finally {
     await stopHub(hub);

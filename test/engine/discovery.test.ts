@@ -181,7 +181,8 @@ describe('discovery with the Paperless Parts emulator', () => {
     const number = (await client.newOrderNumbers(0))[0]!;
     const action = emu.requestExport(number);
     const broken: PaperlessPort = { ...client, getIntegrationAction: async () => { throw new Error('crash'); } } as PaperlessPort;
-    await assert.rejects(discovery(broken).pollIntegration());
+    // An unexpected failure may pass: the event stays in the inbox and the pass goes on.
+    await discovery(broken).pollIntegration();
     assert.equal((await store.unhandledEvents('prod')).length, 1, 'the event is in the inbox');
     // The emulator will not deliver it again (reading acknowledged it); the inbox still has it.
     await discovery().pollIntegration();
@@ -198,5 +199,48 @@ describe('discovery with the Paperless Parts emulator', () => {
     assert.equal(await d.heartbeat(), true);
     assert.equal(emu.state.heartbeats.length - before, 2);
     assert.notEqual((await store.getProfile('prod')).lastHeartbeatAt, null);
+  });
+
+  it('a signed webhook push of integration_action.requested (an envelope, not a polled event) is handled like a polled one', async () => {
+    const number = (await client.newOrderNumbers(0))[0]!;
+    const action = emu.requestExport(number);
+    // As the webhook route stores it: the envelope Paperless pushes, keyed by the signature.
+    const envelope = { type: 'integration_action.requested', created: action.created, object: 'event', data: { action_uuid: action.uuid, action_type: 'export_order', entity_id: String(number), status: 'requested' } };
+    await store.saveEvents('prod', [{ uuid: 'webhook:abc', type: envelope.type, created: envelope.created, body: envelope }]);
+    const d = createDiscovery({ store, profile: 'prod', paperless: client, reporter: reporter(), startAfterOrder: 0, clock: clock.read });
+    const pass = await d.handleInbox();
+    assert.deepEqual(pass, { handled: 1, actions: 1, quarantined: 0, deferred: 0 });
+    assert.equal(emu.state.actions.get(action.uuid)!.status, 'in_progress');
+    assert.ok(await store.findJob('order-export', 'prod', String(number)));
+  });
+
+  it('a failure that may pass leaves only that event in the inbox; the others are handled in the same pass', async () => {
+    const [a, b] = await client.newOrderNumbers(0);
+    const first = emu.requestExport(a!);
+    const second = emu.requestExport(b!);
+    const flaky: PaperlessPort = {
+      ...client,
+      getIntegrationAction: async (uuid) => {
+        if (uuid === first.uuid) throw new ShopwireError('Paperless down', { code: 'paperless.unavailable', kind: 'transient' });
+        return client.getIntegrationAction(uuid);
+      },
+    } as PaperlessPort;
+    const pass = await discovery(flaky).pollIntegration();
+    assert.equal(pass.actions, 1);
+    assert.equal(emu.state.actions.get(second.uuid)!.status, 'in_progress');
+    assert.deepEqual((await store.unhandledEvents('prod')).map((e) => (e.body as { actionUuid: string }).actionUuid), [first.uuid]);
+    await discovery().pollIntegration();
+    assert.equal(emu.state.actions.get(first.uuid)!.status, 'in_progress');
+  });
+
+  it('refused credentials end the pass (every later call would fail too); nothing is quarantined for them', async () => {
+    emu.requestExport((await client.newOrderNumbers(0))[0]!);
+    emu.rotateToken('another');
+    try {
+      await assert.rejects(discovery().runOnce(), { code: 'paperless.auth_failed' });
+      assert.deepEqual(await store.countQuarantined(), []);
+    } finally {
+      await emu.reset();
+    }
   });
 });

@@ -14,6 +14,7 @@ import type {
   JobQuery,
   JobSummary,
   ProfileStatus,
+  QuarantinedItem,
   StateCount,
   StoreHealth,
   UnmappedValue,
@@ -26,6 +27,7 @@ export type MemoryPort = DashboardPort & {
   add(job: MemoryJob): void;
   setProfile(status: ProfileStatus): void;
   setUnmapped(profile: string, values: UnmappedValue[]): void;
+  addQuarantined(item: QuarantinedItem): void;
   setHealth(health: StoreHealth): void;
   /** Actions asked for, in order. */
   readonly actions: { action: ActionName; jobId: string; actor: string }[];
@@ -51,6 +53,7 @@ export function createMemoryPort(options: { now: () => number }): MemoryPort {
   const jobs = new Map<string, MemoryJob>();
   const profiles = new Map<string, ProfileStatus>();
   const unmapped = new Map<string, UnmappedValue[]>();
+  const quarantine: QuarantinedItem[] = [];
   let health: StoreHealth = { ok: true };
   const actions: MemoryPort['actions'] = [];
   const iso = (): string => new Date(options.now()).toISOString();
@@ -66,6 +69,7 @@ export function createMemoryPort(options: { now: () => number }): MemoryPort {
     },
     setProfile: (status) => void profiles.set(status.profile, status),
     setUnmapped: (profile, values) => void unmapped.set(profile, values),
+    addQuarantined: (item) => void quarantine.unshift(structuredClone(item)),
     setHealth: (h) => {
       health = h;
     },
@@ -134,6 +138,18 @@ export function createMemoryPort(options: { now: () => number }): MemoryPort {
     },
     async unmappedValues(profile) {
       return unmapped.get(profile) ?? [];
+    },
+    async quarantined(limit) {
+      return quarantine.slice(0, limit);
+    },
+    async countQuarantined() {
+      const rows = new Map<string, { profile: string; type: string; count: number }>();
+      for (const q of quarantine) {
+        const row = rows.get(`${q.profile}|${q.type}`) ?? { profile: q.profile, type: q.type, count: 0 };
+        row.count += 1;
+        rows.set(`${q.profile}|${q.type}`, row);
+      }
+      return [...rows.values()];
     },
     async act(action, jobId, actor): Promise<ActionResult> {
       const job = jobs.get(jobId);

@@ -22,7 +22,12 @@ async function setup() {
       now: () => NOW * 1000,
       sink: {
         remember: async (uuid, type, created, body) => (await store.saveEvents('prod', [{ uuid, type, created, body }])) === 1,
-        enqueueOrder: async (number) => (await store.enqueueJob({ flow: 'order-export', profile: 'prod', key: String(number), trigger: { kind: 'webhook' } })).job.id,
+        enqueueOrder: async (number, eventId) => {
+          const { job } = await store.enqueueJob({ flow: 'order-export', profile: 'prod', key: String(number), trigger: { kind: 'webhook' } });
+          await store.markEventHandled('prod', eventId, `job ${job.id}`);
+          return job.id;
+        },
+        settle: (uuid, outcome) => store.markEventHandled('prod', uuid, outcome),
       },
     }),
   );
@@ -44,9 +49,11 @@ test('a signed order.created becomes one export job; the same push again is a re
   assert.deepEqual(first.json(), { received: true, job: (await store.findJob('order-export', 'prod', '412'))!.id });
   const again = await app.inject({ method: 'POST', url: '/paperless/webhook/prod', ...request });
   assert.deepEqual(again.json(), { received: true, duplicate: true });
-  // A different push about the same order (status change) lands on the same job.
+  // A status change waits in the inbox for discovery (which compares it with the export); no second job.
   const changed = await app.inject({ method: 'POST', url: '/paperless/webhook/prod', ...signed({ ...created(412), type: 'order.status_changed' }, NOW + 5) });
   assert.equal(changed.statusCode, 200);
+  assert.deepEqual(changed.json(), { received: true, queued: 'order.status_changed' });
+  assert.deepEqual((await store.unhandledEvents('prod')).map((e) => e.type), ['order.status_changed']);
   assert.equal((await store.listJobs({ limit: 10, offset: 0 })).total, 1);
   await store.close();
 });
@@ -68,12 +75,17 @@ test('bad signatures, wrong secrets, tampered bodies and replays of old requests
   await store.close();
 });
 
-test('other event types are acknowledged and ignored; an order event without a number is a 400', async () => {
+test('documented types an export does not need are ignored; unknown types and order events without a number are quarantined; nothing is left for discovery to choke on', async () => {
   const { app, store } = await setup();
   const ignored = await app.inject({ method: 'POST', url: '/paperless/webhook/prod', ...signed({ type: 'quote.sent', created: 'x', data: { number: 9 } }) });
   assert.deepEqual(ignored.json(), { received: true, ignored: 'quote.sent' });
   const bad = await app.inject({ method: 'POST', url: '/paperless/webhook/prod', ...signed({ type: 'order.created', created: 'x', data: { uuid: 'u' } }, NOW + 1) });
-  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.statusCode, 200, bad.body);
+  assert.deepEqual(bad.json(), { received: true, quarantined: 'order-number-missing' });
+  const unknown = await app.inject({ method: 'POST', url: '/paperless/webhook/prod', ...signed({ type: 'order.teleported', created: 'x', object: 'event', data: {} }, NOW + 2) });
+  assert.deepEqual(unknown.json(), { received: true, quarantined: 'event-type-unknown' });
   assert.equal((await store.listJobs({ limit: 10, offset: 0 })).total, 0);
+  assert.deepEqual(await store.unhandledEvents('prod'), [], 'every push is settled');
+  assert.deepEqual((await store.quarantinedEvents({ profile: 'prod', limit: 10 })).map((e) => e.type).sort(), ['order.created', 'order.teleported']);
   await store.close();
 });

@@ -136,7 +136,7 @@ function parsePatch(body: unknown, maxMessage: number | null): ActionPatch | Inv
   if (!isPlainObject(body)) return { invalid: 'Body must be a JSON object.' };
   const patch: ActionPatch = {};
   if (body.status !== undefined) {
-    if (!ACTION_STATUSES.includes(body.status as ActionStatus)) return { invalid: `status must be one of ${ACTION_STATUSES.join(', ')}.`, extra: { field: 'status' } };
+    if (!(ACTION_STATUSES as readonly string[]).includes(body.status as string)) return { invalid: `status must be one of ${ACTION_STATUSES.join(', ')}.`, extra: { field: 'status' } };
     patch.status = body.status as ActionStatus;
   }
   if (body.status_message !== undefined) {

@@ -62,7 +62,7 @@ export function integrationRoutes(app: FastifyInstance, ctx: EmulatorContext): v
     const integration = ctx.state.integrations.get(request.params.uuid);
     if (integration === undefined) return sendNotFoundText(reply);
     const q = queryOf(request);
-    const types = listParam(q.event_type_in);
+    const types = ctx.behaviours.pollHonoursTypeFilter ? listParam(q.event_type_in) : undefined;
     const createDispatch = boolParam(q.create_dispatch_records, true);
     const wasDispatched = boolParam(q.was_dispatched, false);
     if (createDispatch === null || wasDispatched === null) return sendError(reply, 400, 'invalid', 'Boolean parameters take true or false.');

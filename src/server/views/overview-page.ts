@@ -1,5 +1,6 @@
 import { html, query, type SafeHtml } from '../html.ts';
 import type { FlowOverview, Overview } from '../overview.ts';
+import type { QuarantinedItem } from '../ports.ts';
 import { FLOW_LABELS, JOB_STATES } from '../ports.ts';
 import { stateBadge, when } from './layout.ts';
 
@@ -16,8 +17,23 @@ export function overviewBody(overview: Overview, nowMs: number): SafeHtml {
         <dt>Last success</dt><dd data-last-success>${when(p.lastSuccessAt, nowMs)}</dd>
       </dl>
       <div class="cards">${p.flows.map((f) => flowCard(f, nowMs))}</div>
+      ${quarantineTable(p.profile, p.quarantined, p.quarantinedTotal, nowMs)}
     </section>`,
   )}`;
+}
+
+/** Paperless Parts events discovery set aside (they stopped nothing; each says why). */
+function quarantineTable(profile: string, items: QuarantinedItem[], total: number, nowMs: number): SafeHtml {
+  if (total === 0) return html`<p class="muted" data-quarantined="0">Discovery has set nothing aside.</p>`;
+  return html`<table class="quarantine" data-quarantined="${String(total)}">
+    <caption>Set aside by discovery (${total}): Paperless Parts events, actions and orders it could not read or act on; nothing else waited for them</caption>
+    <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Reason</th><th scope="col">What to do</th></tr></thead>
+    <tbody>
+      ${items.map(
+        (q) => html`<tr data-quarantine-reason="${q.reason}" data-profile="${profile}"><td>${when(q.at, nowMs)}</td><td><code>${q.type}</code><br><span class="muted">${q.eventId}</span></td><td><code>${q.reason}</code></td><td>${q.message}</td></tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 function flowCard(f: FlowOverview, nowMs: number): SafeHtml {

@@ -23,6 +23,15 @@ export function eventStatements(d: Dialect) {
       return merge(d, parts);
     },
 
+    /** Events discovery set aside (outcome `quarantined …`), newest first. */
+    selectQuarantined: (profile: string | undefined, limit: number): Statement =>
+      profile === undefined
+        ? sql`SELECT * FROM events WHERE outcome LIKE 'quarantined%' ORDER BY handled_at DESC, uuid LIMIT ${limit}`
+        : sql`SELECT * FROM events WHERE profile = ${profile} AND outcome LIKE 'quarantined%' ORDER BY handled_at DESC, uuid LIMIT ${limit}`,
+
+    countQuarantined: (): Statement =>
+      sql`SELECT profile, type, COUNT(*) AS n FROM events WHERE outcome LIKE 'quarantined%' GROUP BY profile, type ORDER BY profile, type`,
+
     markHandled: (profile: string, uuid: string, outcome: string | null, now: number): Statement =>
       sql`UPDATE events SET handled_at = ${now}, outcome = ${outcome} WHERE profile = ${profile} AND uuid = ${uuid}`,
 

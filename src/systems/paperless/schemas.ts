@@ -32,14 +32,19 @@ export const managedIntegrationSchema = z.looseObject({
 });
 export type ManagedIntegration = z.infer<typeof managedIntegrationSchema>;
 
-/** `entity_id` is a string on the wire (FX "52"); numbers are accepted and turned into strings. */
-const entityId = z.union([z.string(), z.number()]).transform((v) => String(v));
+/**
+ * `entity_id` is a string on the wire (FX "52"); numbers are accepted and turned into strings.
+ * Paperless Parts' help article shows a `requested` action whose `entity_id` is null: null is read
+ * as it is (discovery quarantines such an action instead of failing to read it).
+ */
+const entityId = z.union([z.string(), z.number()]).transform((v) => String(v)).nullable().optional().transform((v) => v ?? null);
 
 export const integrationActionSchema = z.looseObject({
   uuid: z.string(),
   type: z.string(),
   entity_id: entityId,
-  status: z.enum(ACTION_STATUSES),
+  /** Any text: OA1's six values plus `requested` (help article); an unknown one is data, not an unreadable action. */
+  status: z.string(),
   status_message: nullableString,
   created: z.string(),
   updated: z.string(),
@@ -74,7 +79,10 @@ export const customTableSchema = z.looseObject({
 });
 export type CustomTable = z.infer<typeof customTableSchema>;
 
-export const orderNumbersSchema = z.array(z.number().int().positive());
+/** A list of order numbers; an element that is not one is dropped (one bad element must not hide the rest). */
+export const orderNumbersSchema = z
+  .array(z.unknown())
+  .transform((items) => items.filter((n): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0));
 
 export const orderGroupPageSchema = z.looseObject({
   results: z.array(z.looseObject({ number: z.number().int().positive() })),

@@ -172,10 +172,10 @@ describe('poll and dispatch records', () => {
 });
 
 describe('integration actions', () => {
-  test('an export request creates a queued action and an event with both key sets', async () => {
+  test('an export request made in the UI creates a requested action (help article) and an event with both key sets', async () => {
     const r = await control('/orders/179/export');
     assert.equal(r.status, 201);
-    assert.equal(r.json.status, 'queued');
+    assert.equal(r.json.status, 'requested');
     assert.equal(r.json.entity_id, '179');
     const events = (await api(`/managed_integrations/public/${emu.integrationUuid}/poll?event_type_in=integration_action.requested`)).json.results;
     assert.equal(events.length, 1);
@@ -200,7 +200,7 @@ describe('integration actions', () => {
     assert.equal(refused.json.code, 'invalid');
     const repeat = await api(path, { method: 'PATCH', body: { status: 'completed', status_message: 'Cetec order 5001' } });
     assert.equal(repeat.status, 200);
-    assert.deepEqual(emu.state.actions.get(action.uuid)!.history.map((h) => h.status), ['queued', 'in_progress', 'completed']);
+    assert.deepEqual(emu.state.actions.get(action.uuid)!.history.map((h) => h.status), ['requested', 'in_progress', 'completed']);
     assert.equal((await api(path)).json.status, 'completed');
   });
 
@@ -285,7 +285,7 @@ describe('paths, limits, faults', () => {
     await api(`/managed_integrations/public/${emu.integrationUuid}/poll`);
     const state = (await control('/state', undefined, 'GET')).json;
     assert.equal(state.actions[0].entity_id, '72');
-    assert.equal(state.actions[0].history[0].status, 'queued');
+    assert.equal(state.actions[0].history[0].status, 'requested');
     assert.deepEqual(state.events[0].dispatched_to, [emu.integrationUuid]);
     assert.deepEqual(state.orderNumbers, [72, 179]);
   });
