@@ -45,7 +45,7 @@ export type DesignOutcome =
   | { state: 'done'; prcpart: string; revision: string; warnings?: string[] }
   | { state: 'failed'; errors: string[] };
 
-/** The port the receiver stores designs through; the lead implements it on the store's jobs. */
+/** The port the receiver stores designs through; `storeDesignInbox` (src/cli/cablebuilder.ts) implements it on the store's jobs. */
 export interface DesignInbox {
   /** Durable on return. Same (design, alternative, version) and hash → created false, changed false. */
   receive(input: DesignInboxInput): Promise<{ jobId: string; created: boolean; changed: boolean }>;

@@ -8,7 +8,7 @@
  * Retry safety: Get is a read; Update sets absolute values, so repeating it ends in the same state
  * (10.1); Create is not repeated automatically: after an unknown outcome the caller must Get first.
  */
-import { createHttpTarget, HttpAmbiguousError, type HttpResponse, type HttpTarget } from '../../lib/http.ts';
+import { createHttpTarget, HttpAmbiguousError, type HttpPolicyOptions, type HttpResponse, type HttpTarget } from '../../lib/http.ts';
 import { registerSecret, redactValue } from '../../lib/redact.ts';
 import type { TransferRecorder } from '../../lib/transfer.ts';
 import { DEFAULT_ASSUMPTIONS } from './assumptions.ts';
@@ -30,7 +30,7 @@ export type CableBuilderClientOptions = {
   concurrency?: number;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /**
-   * Circuit breaker of lib/http.ts. It counts every 5xx, and CableBuilder answers permanent
+   * Circuit breaker of lib/http/policy.ts. It counts every 5xx, and CableBuilder answers permanent
    * master-data errors with 500 too (PlantDoesNotExistException...), so the default is lenient.
    */
   breaker?: { consecutiveFailures: number; halfOpenAfterMs: number } | false;
@@ -75,13 +75,18 @@ export function createCableBuilderClient(options: CableBuilderClientOptions): Ca
     registerSecret(options.auth.value);
     headers[options.auth.name.toLowerCase()] = options.auth.value;
   }
+  // Policy: 4 calls in flight, the default retry, a lenient breaker (10 consecutive failures: see
+  // `breaker` above); each of the two targets (short and multi-level calls) has its own.
+  const policy: HttpPolicyOptions = {
+    concurrency: options.concurrency ?? 4,
+    ...(options.retry ? { retry: options.retry } : {}),
+    breaker: options.breaker ?? { consecutiveFailures: 10, halfOpenAfterMs: 30_000 },
+  };
   const common = {
     system: 'cablebuilder' as const,
     baseUrl: options.baseUrl,
-    concurrency: options.concurrency ?? 4,
     ...(options.recorder ? { recorder: options.recorder } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    breaker: options.breaker ?? { consecutiveFailures: 10, halfOpenAfterMs: 30_000 },
+    ...policy,
   };
   const short: HttpTarget = createHttpTarget({ ...common, timeoutMs: options.timeoutMs ?? DEFAULT_ASSUMPTIONS.clientTimeoutMs });
   const long: HttpTarget = createHttpTarget({ ...common, timeoutMs: options.multiLevelTimeoutMs ?? DEFAULT_ASSUMPTIONS.clientMultiLevelTimeoutMs });
@@ -91,7 +96,7 @@ export function createCableBuilderClient(options: CableBuilderClientOptions): Ca
     try {
       response = await target.requestJson({ method, path, body, endpoint, retrySafe, headers });
     } catch (error) {
-      // lib/http.ts turns every 5xx into HttpAmbiguousError; CableBuilder's 500s carry a named
+      // lib/http/transport.ts turns every 5xx into HttpAmbiguousError; CableBuilder's 500s carry a named
       // exception, several of them permanent (PlantDoesNotExist...), so read the name back.
       if (error instanceof HttpAmbiguousError && error.facts.status !== null && error.facts.bodyExcerpt !== undefined) {
         const named = errorFromBody(endpoint, error.facts.status, error.facts.bodyExcerpt, error);

@@ -12,7 +12,7 @@
  * - reads: retried freely.
  */
 import { createHttpTarget, HttpAmbiguousError, HttpUnavailableError } from '../../lib/http.ts';
-import type { BreakerOptions, HttpRequest, HttpResponse, RetryOptions } from '../../lib/http.ts';
+import type { BreakerOptions, HttpPolicyOptions, HttpRequest, HttpResponse, RetryOptions } from '../../lib/http.ts';
 import { registerSecret, redactText } from '../../lib/redact.ts';
 import type { TransferRecorder } from '../../lib/transfer.ts';
 import {
@@ -88,15 +88,20 @@ function numberList(v: unknown): number[] | null {
 
 export function createCetecClient(options: CetecClientOptions): CetecClient {
   registerSecret(options.token);
-  const target = createHttpTarget({
-    system: 'cetec',
-    baseUrl: options.baseUrl,
-    timeoutMs: options.timeoutMs ?? 30_000,
+  // Policy: 4 calls in flight, the default retry and breaker (lib/http/policy.ts); each call says
+  // whether it is retry-safe (see the top of this file).
+  const policy: HttpPolicyOptions = {
     concurrency: options.concurrency ?? 4,
     ...(options.ratePerSecond === undefined ? {} : { ratePerSecond: options.ratePerSecond }),
     ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
+  };
+  const target = createHttpTarget({
+    system: 'cetec',
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs ?? 30_000,
     ...(options.recorder === undefined ? {} : { recorder: options.recorder }),
+    ...policy,
   });
   const tokenInBody = (options.tokenPlacement ?? 'body') === 'body';
 

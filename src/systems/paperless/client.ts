@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import { createHttpTarget, HttpAmbiguousError, HttpUnavailableError } from '../../lib/http.ts';
-import type { BreakerOptions, HttpRequest, HttpResponse, HttpTarget, RetryOptions } from '../../lib/http.ts';
+import type { BreakerOptions, HttpPolicyOptions, HttpRequest, HttpResponse, HttpTarget, RetryOptions } from '../../lib/http.ts';
 import { ShopwireError } from '../../lib/errors.ts';
 import { redactText, registerSecret } from '../../lib/redact.ts';
 import type { TransferRecorder } from '../../lib/transfer.ts';
@@ -101,16 +101,22 @@ export function createPaperlessClient(options: PaperlessClientOptions): Paperles
   registerSecret(options.token);
   const headers = { authorization: `API-Token ${options.token}` };
   const maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 60_000;
+  // Policy: 4 calls in flight, Paperless's rate limit per minute when configured, the default
+  // retry and breaker (lib/http/policy.ts); a 429 that names its wait only in the message is
+  // waited out below (requestWithMessageWait).
+  const policy: HttpPolicyOptions = {
+    concurrency: options.concurrency ?? 4,
+    ...(options.ratePerMinute === undefined ? {} : { ratePerSecond: options.ratePerMinute / 60 }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
+    ...(options.random === undefined ? {} : { random: options.random }),
+  };
   const target: HttpTarget = createHttpTarget({
     system: 'paperless',
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs ?? 60_000,
-    concurrency: options.concurrency ?? 4,
-    ...(options.ratePerMinute === undefined ? {} : { ratePerSecond: options.ratePerMinute / 60 }),
     ...(options.recorder === undefined ? {} : { recorder: options.recorder }),
-    ...(options.retry === undefined ? {} : { retry: options.retry }),
-    ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
-    ...(options.random === undefined ? {} : { random: options.random }),
+    ...policy,
   });
 
   /** Sends a call; answers 2xx and the 4xx the caller lists in `pass`; maps everything else to a typed error. */

@@ -1,0 +1,203 @@
+/**
+ * When an outbound call may start and whether a failed one is tried again, over any transport
+ * (src/lib/http/transport.ts):
+ *
+ * - a bulkhead (cockatiel) limiting calls in flight, with a bounded queue;
+ * - an optional token bucket limiting calls per second;
+ * - a circuit breaker (cockatiel) that opens after consecutive "system is down" failures and lets
+ *   one probe through after `halfOpenAfterMs`;
+ * - a retry loop: exponential backoff with full jitter, honouring `Retry-After` up to a cap.
+ *
+ * Which failures are retried: a call that certainly was not sent (connect failure) is retried
+ * whatever the caller says; a call that may have been sent is retried only when the caller marks
+ * it `retrySafe` and the failure is transient (429, 502, 503, 504, timeout, reset, truncated body).
+ * An open circuit is never retried here (the caller's scheduler tries later).
+ */
+import { BrokenCircuitError, BulkheadRejectedError, ConsecutiveBreaker, CircuitState, bulkhead, circuitBreaker, handleWhen } from 'cockatiel';
+import type { BulkheadPolicy, CircuitBreakerPolicy } from 'cockatiel';
+import { redactText } from '../redact.ts';
+import type { TransferSystem } from '../transfer.ts';
+import { HttpAmbiguousError, HttpUnavailableError } from './errors.ts';
+
+export type BreakerOptions = {
+  /** Consecutive failures (connect errors, timeouts, resets, 5xx) that open the circuit. */
+  consecutiveFailures: number;
+  /** How long the circuit stays open before one probe call is let through. */
+  halfOpenAfterMs: number;
+};
+
+export type RetryOptions = {
+  /** Total attempts including the first (1 = no retry). */
+  maxAttempts: number;
+  /** First backoff ceiling; doubles per attempt (full jitter: a random delay in [0, ceiling]). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A `Retry-After` longer than this is not waited for: the error is thrown, carrying the delay. */
+  maxRetryAfterMs: number;
+};
+
+/** What a client states about its calls to one outside system. */
+export type HttpPolicyOptions = {
+  /** Calls in flight at once. */
+  concurrency: number;
+  /** Calls waiting for a slot before new ones are refused as unavailable (default 1000). */
+  queueLimit?: number;
+  /** Token bucket: sustained calls per second (burst of the same size, at least 1). */
+  ratePerSecond?: number;
+  /** `false` disables the breaker. Default: 5 consecutive failures, 30 s open. */
+  breaker?: BreakerOptions | false;
+  retry?: Partial<RetryOptions>;
+  /** Source of randomness for jitter (tests pass a fixed one). */
+  random?: () => number;
+};
+
+export type BreakerStateName = 'closed' | 'open' | 'half-open';
+
+/** The parts of a call the policy reads. */
+export type PolicedCall = {
+  system: TransferSystem;
+  endpoint: string;
+  method: string;
+  url: string;
+  retrySafe: boolean;
+  signal?: AbortSignal | undefined;
+};
+
+export interface HttpPolicy {
+  /** Runs `attempt` (1, 2, ...) under the limits, the breaker and the retry loop. */
+  execute<T>(call: PolicedCall, attempt: (attempt: number) => Promise<T>): Promise<T>;
+  breakerState(): BreakerStateName;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 30_000 };
+export const DEFAULT_BREAKER: BreakerOptions = { consecutiveFailures: 5, halfOpenAfterMs: 30_000 };
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A token bucket: `take` resolves when a call may start; callers are served in order. */
+function tokenBucket(ratePerSecond: number): { take(signal?: AbortSignal): Promise<void> } {
+  const capacity = Math.max(1, ratePerSecond);
+  let tokens = capacity;
+  let last = performance.now();
+  let chain: Promise<void> = Promise.resolve();
+  const refill = (): void => {
+    const now = performance.now();
+    tokens = Math.min(capacity, tokens + ((now - last) / 1000) * ratePerSecond);
+    last = now;
+  };
+  return {
+    take(signal) {
+      const turn = chain.then(async () => {
+        refill();
+        if (tokens < 1) {
+          await sleep(Math.ceil(((1 - tokens) / ratePerSecond) * 1000), signal);
+          refill();
+        }
+        tokens -= 1;
+      });
+      chain = turn.catch(() => undefined);
+      return turn;
+    },
+  };
+}
+
+/** Failures that say the system is down, counted by the breaker. */
+export function isBreakerFailure(error: unknown): boolean {
+  if (error instanceof HttpUnavailableError) return error.code === 'http.connect_failed';
+  if (error instanceof HttpAmbiguousError) return error.transientHint || (error.facts.status ?? 0) >= 500;
+  return false;
+}
+
+/** Failures worth another attempt of this call. */
+export function isRetryable(error: unknown, call: Pick<PolicedCall, 'retrySafe' | 'signal'>): boolean {
+  if (call.signal?.aborted) return false;
+  if (error instanceof HttpUnavailableError) {
+    if (error.code === 'http.connect_failed') return true;
+    return error.code === 'http.rate_limited' && call.retrySafe;
+  }
+  if (error instanceof HttpAmbiguousError) return call.retrySafe && error.transientHint;
+  return false;
+}
+
+export function createHttpPolicy(options: HttpPolicyOptions): HttpPolicy {
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
+  const random = options.random ?? Math.random;
+  const slots: BulkheadPolicy = bulkhead(options.concurrency, options.queueLimit ?? 1000);
+  const breakerOptions = options.breaker === false ? null : { ...DEFAULT_BREAKER, ...options.breaker };
+  const breaker: CircuitBreakerPolicy | null =
+    breakerOptions === null
+      ? null
+      : circuitBreaker(handleWhen(isBreakerFailure), {
+          halfOpenAfter: breakerOptions.halfOpenAfterMs,
+          breaker: new ConsecutiveBreaker(breakerOptions.consecutiveFailures),
+        });
+  // When the circuit opened, so a refused call can say how long until a probe is let through.
+  let openedAt = 0;
+  breaker?.onBreak(() => {
+    openedAt = Date.now();
+  });
+  const bucket = options.ratePerSecond === undefined ? null : tokenBucket(options.ratePerSecond);
+
+  async function guarded<T>(call: PolicedCall, attempt: number, run: (attempt: number) => Promise<T>): Promise<T> {
+    const unavailable = (message: string, code: string, cause: unknown): HttpUnavailableError =>
+      new HttpUnavailableError(message, code, { system: call.system, endpoint: call.endpoint, method: call.method, url: redactText(call.url), status: null, attempts: attempt }, cause);
+    try {
+      return await slots.execute(async () => {
+        if (bucket) await bucket.take(call.signal);
+        return breaker ? await breaker.execute(() => run(attempt)) : await run(attempt);
+      }, call.signal);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        const refused = unavailable(`${call.system} ${call.endpoint}: circuit open after repeated failures`, 'http.circuit_open', error);
+        // Not a failure of this call: it was never sent. Say when the circuit lets a probe through.
+        refused.facts.retryAfterMs = Math.max(100, openedAt + (breakerOptions?.halfOpenAfterMs ?? 0) - Date.now());
+        (refused.details as Record<string, unknown>).retryAfterMs = refused.facts.retryAfterMs;
+        throw refused;
+      }
+      if (error instanceof BulkheadRejectedError) throw unavailable(`${call.system} ${call.endpoint}: too many calls waiting`, 'http.queue_full', error);
+      throw error;
+    }
+  }
+
+  return {
+    async execute(call, run) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await guarded(call, attempt, run);
+        } catch (error) {
+          if (attempt >= retry.maxAttempts || !isRetryable(error, call)) throw error;
+          const retryAfterMs = (error as HttpUnavailableError | HttpAmbiguousError).facts.retryAfterMs;
+          if (retryAfterMs !== undefined && retryAfterMs > retry.maxRetryAfterMs) throw error;
+          const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+          const delay = retryAfterMs ?? Math.floor(random() * ceiling);
+          await sleep(delay, call.signal);
+        }
+      }
+    },
+    breakerState() {
+      if (breaker === null) return 'closed';
+      switch (breaker.state) {
+        case CircuitState.Open:
+        case CircuitState.Isolated:
+          return 'open';
+        case CircuitState.HalfOpen:
+          return 'half-open';
+        default:
+          return 'closed';
+      }
+    },
+  };
+}
