@@ -7,6 +7,7 @@ import { parseStoredPlan } from '../engine/stored-state.ts';
 import type { JobRecord, StoredEvent, Store, TransferRecord } from '../store/store.ts';
 import type { DashboardPort, HistoryBucket, JobDetail, JobSummary, QuarantinedItem, TransferView, UnmappedValue } from '../server/ports.ts';
 import type { Plan } from '../translate/plan.ts';
+import { unmappedIn } from '../translate/unmapped.ts';
 import { isoOrNull } from './context.ts';
 
 
@@ -55,13 +56,6 @@ function storedPlan(job: JobRecord): Plan | null {
 }
 
 /** Phrases the translators use for values no mapping table maps (src/translate/*). */
-const UNMAPPED_PATTERNS: { kind: UnmappedValue['kind']; re: RegExp }[] = [
-  { kind: 'operation', re: /add ("[^"]*") to translation\.routing\.operations/g },
-  { kind: 'shipping-method', re: /ship method ("[^"]*") has no Cetec ship code/g },
-  { kind: 'payment-terms', re: /payment terms ("[^"]*") are not in translation/g },
-  { kind: 'resource', re: /resource ("[^"]*") has no Cetec location/g },
-];
-
 export function createDashboardPort(store: Store): DashboardPort {
   const recent = async (limit: number): Promise<JobRecord[]> => (await store.listJobs({ limit, offset: 0 })).jobs;
   return {
@@ -138,18 +132,14 @@ export function createDashboardPort(store: Store): DashboardPort {
         if (job.profile !== profile) continue;
         const texts = [job.lastError?.message ?? '', ...(storedPlan(job)?.warnings ?? []).map((w) => w.message)];
         for (const text of texts) {
-          for (const { kind, re } of UNMAPPED_PATTERNS) {
-            for (const match of text.matchAll(re)) {
-              const raw = match[1]!;
-              const value = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
-              const key = `${kind}\u0000${value}`;
-              const entry = seen.get(key) ?? { kind, value, count: 0, jobIds: [] };
-              if (!entry.jobIds.includes(job.id)) {
-                entry.count++;
-                if (entry.jobIds.length < 5) entry.jobIds.push(job.id);
-              }
-              seen.set(key, entry);
+          for (const { kind, value } of unmappedIn(text)) {
+            const key = `${kind}\u0000${value}`;
+            const entry = seen.get(key) ?? { kind, value, count: 0, jobIds: [] };
+            if (!entry.jobIds.includes(job.id)) {
+              entry.count++;
+              if (entry.jobIds.length < 5) entry.jobIds.push(job.id);
             }
+            seen.set(key, entry);
           }
         }
       }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { registerSecret } from '../lib/redact.ts';
+import { isReplaceForm } from '../translate/mapping-table.ts';
 import { ConfigError } from './errors.ts';
 import type { CableBuilderSettings } from './cablebuilder.ts';
 import { fileSchema, profileSchema, type DashboardSettings, type Profile, type ServerSettings, type StoreSettings, type WorkerSettings } from './schema.ts';
@@ -68,43 +69,111 @@ export function loadConfig(options: LoadOptions = {}): Config {
   return config;
 }
 
-/** Parses config text. `file` is used in messages and to resolve the secrets file. */
+/** Parses config text. `file` is used in messages and to resolve the secrets file. Throws every problem at once. */
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const { config, problems } = checkConfigText(text, file, env);
+  if (problems.length > 0 || config === null) throw new ConfigError(problems.join('\n'), { issues: problems });
+  return config;
+}
+
+/** What `doctor` needs: every problem of the file, one per line, and the config of what is valid. */
+export type ConfigCheck = {
+  /** The configuration with the profiles and sections that are valid (defaults for the others); null when nothing usable was read. */
+  config: Config | null;
+  /** Each problem on its own (file, key path, value), in file order as far as known. */
+  problems: string[];
+};
+
+/** Like `loadConfigOrNull`, but gathers every problem instead of stopping at the first. */
+export function checkConfigFile(options: LoadOptions = {}): ConfigCheck | null {
+  const file = configPath(options);
+  if (file === null) return null;
+  if (!existsSync(file)) return { config: null, problems: [`${file}: config file not found`] };
+  return checkConfigText(readFileSync(file, 'utf8'), file, options.env ?? process.env);
+}
+
+export function checkConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): ConfigCheck {
+  const problems: string[] = [];
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (error) {
-    if (error instanceof YAMLParseError) {
-      throw new ConfigError(yamlErrorMessage(error, file, text));
-    }
+    if (error instanceof YAMLParseError) return { config: null, problems: [yamlErrorMessage(error, file, text)] };
     throw error;
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(`${file}: the top level must be a mapping with a 'profiles' key`);
+    return { config: null, problems: [`${file}: the top level must be a mapping with a 'profiles' key`] };
   }
-  rejectInlineSecrets(raw, file, []);
-  const top = fileSchema.safeParse(raw, { reportInput: true });
-  if (!top.success) throw zodToConfigError(top.error, file, []);
-  const parsed = top.data;
+  const body = structuredClone(raw) as Record<string, unknown>;
+  // Reported once as a secret in the file, not a second time as an unknown key.
+  problems.push(...takeInlineSecrets(body, file, []));
 
-  const names = Object.keys(parsed.profiles);
-  if (names.length === 0) throw new ConfigError(`${file}: profiles: at least one profile is required`);
+  // Each top-level section on its own, so that one bad section does not hide the others' problems.
+  const shape = fileSchema.shape;
+  const unknown = Object.keys(body).filter((key) => !(key in shape));
+  if (unknown.length > 0) problems.push(`${file}: (top level): unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+  const parsed: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(shape) as [keyof typeof shape, z.ZodType][]) {
+    const result = schema.safeParse(body[key], { reportInput: true });
+    if (result.success) parsed[key] = result.data;
+    else {
+      problems.push(...zodIssueLines(result.error, file, [key]));
+      const fallback = schema.safeParse(undefined);
+      parsed[key] = fallback.success ? fallback.data : undefined;
+    }
+  }
+  const top = parsed as z.output<typeof fileSchema>;
+  if (top.profiles === undefined) return { config: null, problems };
+
+  const names = Object.keys(top.profiles);
+  if (names.length === 0) problems.push(`${file}: profiles: at least one profile is required`);
   const profiles: Record<string, Profile> = {};
   for (const name of names) {
-    const merged = resolveExtends(parsed.profiles, name, file);
+    let merged: Record<string, unknown>;
+    try {
+      merged = resolveExtends(top.profiles, name, file);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+      continue;
+    }
     const result = profileSchema.safeParse(merged, { reportInput: true });
-    if (!result.success) throw zodToConfigError(result.error, file, ['profiles', name]);
+    if (!result.success) {
+      // A problem inherited through `extends` is reported once, at the profile that has it.
+      const parent = top.profiles[name]?.extends;
+      const lines = zodIssueLines(result.error, file, ['profiles', name]);
+      const inherited = typeof parent === 'string' ? lines.filter((l) => problems.includes(l.replace(`profiles.${name}.`, `profiles.${parent}.`))) : [];
+      problems.push(...lines.filter((l) => !inherited.includes(l)));
+      continue;
+    }
     const { extends: _parent, ...settings } = result.data;
     profiles[name] = { name, ...settings };
   }
-  const defaultProfile = parsed.defaultProfile ?? names[0]!;
-  if (!(defaultProfile in profiles)) {
-    throw new ConfigError(`${file}: defaultProfile: no profile named ${JSON.stringify(defaultProfile)} (have: ${names.join(', ')})`);
+  const defaultProfile = top.defaultProfile ?? names[0];
+  if (defaultProfile !== undefined && !(defaultProfile in top.profiles)) {
+    problems.push(`${file}: defaultProfile: no profile named ${JSON.stringify(defaultProfile)} (have: ${names.join(', ')})`);
   }
+  if (Object.keys(profiles).length === 0) return { config: null, problems };
+  const parsedTop = top;
+  const config = buildConfig(file, parsedTop, profiles, defaultProfile !== undefined && defaultProfile in profiles ? defaultProfile : Object.keys(profiles)[0]!, env, problems);
+  return { config, problems };
+}
 
+function buildConfig(
+  file: string,
+  parsed: z.output<typeof fileSchema>,
+  profiles: Record<string, Profile>,
+  defaultProfile: string,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): Config {
   const secretsFile = parsed.secretsFile ?? env.SHOPWIRE_SECRETS_FILE;
   const secretsPath = secretsFile ? path.resolve(path.dirname(file), secretsFile) : null;
-  const secrets = secretsPath ? readSecretsFile(secretsPath) : {};
+  let secrets: Record<string, string> = {};
+  try {
+    secrets = secretsPath ? readSecretsFile(secretsPath) : {};
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
   const lookup = (name: string): string | undefined => {
     const value = env[name] ?? secrets[name];
     return value === undefined || value === '' ? undefined : value;
@@ -193,12 +262,24 @@ function resolveExtends(all: Record<string, Record<string, unknown>>, name: stri
   return merged;
 }
 
-/** Objects merge key by key; arrays and scalars in `over` replace those in `base`. */
+/**
+ * Objects merge key by key; arrays and scalars in `over` replace those in `base`. A mapping table
+ * in the `{ replace: true, entries }` form replaces the parent's table as a whole; plain entries
+ * over a parent's replaced table go into its entries (src/translate/mapping-table.ts).
+ */
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const prior = out[key];
-    out[key] = isPlainObject(prior) && isPlainObject(value) ? deepMerge(prior, value) : value;
+    if (isReplaceForm(value)) out[key] = value;
+    else if (isReplaceForm(prior) && isPlainObject(prior) && isPlainObject(value) && isPlainObject(prior.entries)) {
+      const entries: Record<string, unknown> = { ...prior.entries };
+      for (const [name, target] of Object.entries(value)) {
+        if (target === null) delete entries[name];
+        else entries[name] = target;
+      }
+      out[key] = { ...prior, entries };
+    } else out[key] = isPlainObject(prior) && isPlainObject(value) ? deepMerge(prior, value) : value;
   }
   return out;
 }
@@ -207,16 +288,21 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function rejectInlineSecrets(value: unknown, file: string, at: string[]): void {
-  if (!isPlainObject(value)) return;
+/** Removes `token: value` style keys from the parsed file, and says so for each. */
+function takeInlineSecrets(value: unknown, file: string, at: string[]): string[] {
+  if (!isPlainObject(value)) return [];
+  const out: string[] = [];
   for (const [key, child] of Object.entries(value)) {
     if (SECRET_KEY_IN_FILE.test(key) && typeof child === 'string') {
-      throw new ConfigError(
+      out.push(
         `${file}: ${[...at, key].join('.')}: secrets may not be written in the config file; put the value in an environment variable or the secrets file and name it with ${key}Env`,
       );
+      delete value[key];
+      continue;
     }
-    rejectInlineSecrets(child, file, [...at, key]);
+    out.push(...takeInlineSecrets(child, file, [...at, key]));
   }
+  return out;
 }
 
 function readSecretsFile(file: string): Record<string, string> {
@@ -247,8 +333,16 @@ function readSecretsFile(file: string): Record<string, string> {
 /** Warnings gathered while loading (doctor prints them). */
 export const secretsFileWarnings = new Set<string>();
 
-function zodToConfigError(error: z.ZodError, file: string, prefix: (string | number)[]): ConfigError {
-  const lines = error.issues.map((issue) => {
+function zodIssueLines(error: z.ZodError, file: string, prefix: (string | number)[]): string[] {
+  // One problem per key: a value that fails two rules (not a URL, and not http) is one thing to fix.
+  const seen = new Set<string>();
+  const issues = error.issues.filter((issue) => {
+    const key = issue.code === 'unrecognized_keys' ? `${issue.path.join('.')}\u0000${issue.keys.join(',')}` : issue.path.join('.');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return issues.map((issue) => {
     const keyPath = [...prefix, ...issue.path].map(String).join('.') || '(top level)';
     if (issue.code === 'unrecognized_keys') {
       return `${file}: ${keyPath}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
@@ -257,5 +351,4 @@ function zodToConfigError(error: z.ZodError, file: string, prefix: (string | num
     const got = input === undefined ? 'missing' : `got ${JSON.stringify(input)}`;
     return `${file}: ${keyPath}: ${issue.message} (${got})`;
   });
-  return new ConfigError(lines.join('\n'), { issues: lines });
 }

@@ -18,7 +18,6 @@ import { loadConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/lib/log.ts';
 import { hashPassword } from '../../src/server/settings.ts';
 import { generateBadOrder } from '../../emulators/paperless/generate-order.ts';
-import { orderTranslationOptionsSchema } from '../../src/translate/order-to-cetec/options.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -52,8 +51,8 @@ export async function startHubWorld(): Promise<HubWorld> {
   writeFileSync(path.join(dir, 'secrets.yaml'), stringify({ CETEC_TOKEN, PAPERLESS_TOKEN }), { mode: 0o600 });
 
   const start = async (extraOperations: Record<string, string>): Promise<Daemon> => {
-    // The operations table replaces the built-in one as a whole, so a fix is the defaults plus the new names.
-    const operations = { ...orderTranslationOptionsSchema.parse({}).routing.operations, ...extraOperations };
+    // Entries the operator adds extend the built-in operations table.
+    const operations = extraOperations;
     const config = {
       defaultProfile: PROFILE,
       secretsFile: 'secrets.yaml',

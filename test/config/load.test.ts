@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig, loadConfigOrNull, selectProfile } from '../../src/config/load.ts';
 import { redactText } from '../../src/lib/redact.ts';
+import { DEFAULT_OPERATIONS } from '../../src/translate/order-to-cetec/options.ts';
 
 const FILE = '/etc/shopwire/shopwire.yaml';
 
@@ -91,4 +92,41 @@ test('a YAML syntax error shows the lines around it with a caret, not a dangling
   assert.match(lines[0]!, /shopwire\.yaml:4:5: not valid YAML: Flow map .* end with a }$/);
   assert.ok(!/column \d+:?$/.test(lines[0]!), lines[0]);
   assert.deepEqual(lines.slice(1), ['  2 |   prod:', '  3 |     cetec: { baseUrl: https://a.example', '> 4 |     paperless:', '    |     ^']);
+});
+
+test('operator entries extend a mapping table entry by entry; replacing it is explicit; extends keeps both rules', () => {
+  const text = `
+profiles:
+  prod:
+    cetec: { baseUrl: https://acme.cetecerp.com }
+    translation:
+      routing: { operations: { Levitation: outside_service, Welding: welding_bay, Deburr: null } }
+      salesOrder: { shipVia: { dhl_express: dhl } }
+  sandbox:
+    extends: prod
+    cetec: { baseUrl: https://acme-sandbox.cetecerp.com }
+    translation:
+      routing: { operations: { Polishing: finishing } }
+  own:
+    extends: prod
+    cetec: { baseUrl: https://acme-own.cetecerp.com }
+    translation:
+      routing: { operations: { replace: true, entries: { CNC Milling: cnc_milling } } }
+`;
+  const config = parseConfig(text, FILE, {});
+  const prod = config.profiles.prod!.translation;
+  const defaults = DEFAULT_OPERATIONS;
+  assert.equal(prod.routing.operations.Levitation, 'outside_service', 'added');
+  assert.equal(prod.routing.operations.Welding, 'welding_bay', 'overridden');
+  assert.equal(prod.routing.operations.Deburr, undefined, 'removed with null');
+  assert.equal(prod.routing.operations['CNC Milling'], 'cnc_milling', 'every other default stays');
+  assert.equal(Object.keys(prod.routing.operations).length, Object.keys(defaults).length);
+  assert.equal(prod.salesOrder.shipVia.dhl_express, 'dhl');
+  assert.equal(prod.salesOrder.shipVia.ups_ground, 'ups_ground');
+  const sandbox = config.profiles.sandbox!.translation.routing.operations;
+  assert.equal(sandbox.Polishing, 'finishing');
+  assert.equal(sandbox.Levitation, 'outside_service', 'the parent profile’s additions are inherited');
+  assert.deepEqual(config.profiles.own!.translation.routing.operations, { 'CNC Milling': 'cnc_milling' });
+  assert.throws(() => parseConfig(text.replace('Polishing: finishing', 'Polishing: 7'), FILE, {}), /profiles\.sandbox\.translation\.routing\.operations\.Polishing: .*expected string.*\(got 7\)/);
+  assert.throws(() => parseConfig(text.replace('replace: true, entries', 'replace: true, entry'), FILE, {}), /profiles\.own\.translation\.routing\.operations/);
 });

@@ -22,6 +22,7 @@ import { parse as parseYaml } from 'yaml';
 import { startCableBuilderEmulator } from '../../emulators/cablebuilder/server.ts';
 import { buildProgram } from '../../src/cli/main.ts';
 import { parseConfig } from '../../src/config/load.ts';
+import { runDoctor } from '../../src/cli/doctor.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NODE = path.join(ROOT, 'node_modules/.bin/node');
@@ -59,7 +60,7 @@ const ALL_BLOCKS = FILES.flatMap(blocks);
 /** A minimal valid profile for loading config fragments. */
 const MINIMAL_PROFILE = { p: { cetec: { baseUrl: 'https://acme.cetecerp.com' } } };
 
-test('every YAML example in README and docs/ loads with the real config loader', () => {
+test('every YAML example in README and docs/ loads with the real config loader, and doctor finds nothing to fix in it', async () => {
   const yamlBlocks = ALL_BLOCKS.filter((b) => b.lang === 'yaml' || b.lang === 'yml');
   assert.ok(yamlBlocks.length >= 3, `found ${yamlBlocks.length} yaml blocks`);
   for (const block of yamlBlocks) {
@@ -76,7 +77,15 @@ test('every YAML example in README and docs/ loads with the real config loader',
     } catch (error) {
       assert.fail(`${where}: the example does not load: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // With every secret it names set, doctor finds nothing to fix in an example.
+    const report = await runDoctor({ file, env: EVERY_SECRET_SET, quiet: true });
+    assert.deepEqual(report.findings.filter((f) => f.level === 'error').map((f) => f.text), [], `${where}: doctor finds problems in the example`);
   }
+});
+
+/** An environment in which every secret name has its own value. */
+const EVERY_SECRET_SET = new Proxy({} as NodeJS.ProcessEnv, {
+  get: (_, name) => (typeof name === 'string' && /^[A-Z][A-Z0-9_]*$/.test(name) && !name.startsWith('SHOPWIRE_SECRETS') ? `value-of-${name}` : undefined),
 });
 
 /** Every command line shown in the docs, with where it is. */

@@ -28,7 +28,8 @@ profiles:
     translation:
       routing:
         operations:
-          CNC Milling: cnc_milling
+          replace: true
+          entries: { CNC Milling: cnc_milling }
 cablebuilder:
   translation:
     resourceLocations: { LAY_A_01: assembly, EXT_A_01: finishing, EXT_B_01: finishing, STR_A_01: default }

@@ -5,17 +5,21 @@
  * lines `SA`, the ship-code and terms tables of the reference integration). The config loader
  * embeds this schema under each profile as `translation`; docs/translation.md lists every option.
  *
+ * Mapping tables (`routing.operations`, `salesOrder.shipVia`, `salesOrder.paymentTerms`,
+ * `rawMaterial.parts`) extend their defaults entry by entry; `{ replace: true, entries }` replaces
+ * one as a whole (src/translate/mapping-table.ts).
+ *
  * Objects are strict (like the rest of the config file) so a misspelt key is an error rather than
  * a silently ignored setting. Nested objects use `prefault` so a partial object is filled in with
  * the defaults of its missing keys.
  */
 import { z } from 'zod';
+import { mappingTable } from '../mapping-table.ts';
 
 const nonEmpty = z.string().min(1);
-const stringTable = z.record(z.string(), z.string());
 
 /** Cetec work-location keys of the default mapping exist in the Cetec emulator's seed. */
-const DEFAULT_OPERATIONS: Record<string, string> = {
+export const DEFAULT_OPERATIONS: Readonly<Record<string, string>> = {
   'Order Processing': 'admin',
   Engineering: 'engineering',
   Programming: 'programming',
@@ -45,7 +49,7 @@ const DEFAULT_OPERATIONS: Record<string, string> = {
 };
 
 /** Paperless ship key (`pickup`, `local_delivery`, `{carrier}_{method}`) → Cetec SHPCDE key (cetec.md 7.5). */
-const DEFAULT_SHIP_VIA: Record<string, string> = {
+export const DEFAULT_SHIP_VIA: Readonly<Record<string, string>> = {
   pickup: 'pickup',
   local_delivery: 'local_delivery',
   ups_early_am_overnight: 'ups_early_am_overnight',
@@ -59,7 +63,7 @@ const DEFAULT_SHIP_VIA: Record<string, string> = {
 };
 
 /** Paperless payment-terms label → Cetec 9TERMS key (cetec.md 7.5). */
-const DEFAULT_PAYMENT_TERMS: Record<string, string> = {
+export const DEFAULT_PAYMENT_TERMS: Readonly<Record<string, string>> = {
   'Net 10': 'net_10_c',
   'Net 30': 'net_30_c',
   'Net 45': 'net_45_c',
@@ -101,7 +105,7 @@ export const rawMaterialOptionsSchema = z.strictObject({
   /** Costing variable of the material operation whose value is the raw part number (wins over everything). */
   codeVariable: z.string().default('Material Code'),
   /** Material name (or material operation name) → Cetec raw part number; second in precedence. */
-  parts: stringTable.default({}),
+  parts: mappingTable({}),
   /** Otherwise: `prefix` + the component's material name (`material-name`) or the material operation's name. */
   rule: z.enum(RAW_MATERIAL_RULES).default('material-name'),
   prefix: z.string().default('RAW '),
@@ -122,7 +126,7 @@ export const rawMaterialOptionsSchema = z.strictObject({
 
 export const routingOptionsSchema = z.strictObject({
   /** Paperless operation (operation_definition_name, falling back to name) → Cetec work-location key. */
-  operations: stringTable.default(DEFAULT_OPERATIONS),
+  operations: mappingTable(DEFAULT_OPERATIONS),
   /** Location for operations the table does not name; null = such an operation is a data error. */
   defaultLocation: z.string().min(1).nullable().default(null),
   /** Operations left out of the routing: exact names, and name prefixes. Matched on both names. */
@@ -163,7 +167,7 @@ export const salesOrderOptionsSchema = z.strictObject({
   customerNameFallback: z.string().default('NO CUSTOMER ASSIGNED'),
   includeSalespersonEmail: z.boolean().default(true),
   /** Ship key → Cetec SHPCDE key. */
-  shipVia: stringTable.default(DEFAULT_SHIP_VIA),
+  shipVia: mappingTable(DEFAULT_SHIP_VIA),
   /** Carrier used for `suppliers_shipping_account` (the shop ships on its own account). */
   supplierCarrier: nonEmpty.default('ups'),
   /** Root-operation notes starting with this mark the order for local delivery (marker removed from instructions). */
@@ -171,7 +175,7 @@ export const salesOrderOptionsSchema = z.strictObject({
   /** SHPCDE key for a ship key the table lacks; null = data error naming the key. */
   shipViaFallback: z.string().nullable().default(null),
   /** Payment-terms label → Cetec 9TERMS key; unmapped labels go to `terms_description`. */
-  paymentTerms: stringTable.default(DEFAULT_PAYMENT_TERMS),
+  paymentTerms: mappingTable(DEFAULT_PAYMENT_TERMS),
   /** Credit-card orders: Cetec payment type id and 9TERMS key. */
   creditCard: z
     .strictObject({
