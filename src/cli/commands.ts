@@ -11,6 +11,7 @@ import { register as sync } from './sync.ts';
 import { register as order } from './order.ts';
 import { register as replay } from './replay.ts';
 import { register as resolve } from './resolve.ts';
+import { register as cancel } from './cancel.ts';
 import { register as status } from './status.ts';
 import { register as hashPassword } from './hash-password.ts';
 
@@ -24,6 +25,7 @@ export const COMMANDS: RegisterCommand[] = [
   preview,
   replay,
   resolve,
+  cancel,
   status,
   design,
   previewDesign,

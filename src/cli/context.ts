@@ -2,6 +2,7 @@
  * What every command that works with the store needs: the config (from --config), a logger on
  * stderr, and helpers to print jobs. Kept apart from compose.ts, which builds the running parts.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/load.ts';
 import { createLogger, type Logger } from '../lib/log.ts';
@@ -52,4 +53,24 @@ export function jobJson(job: JobRecord): Record<string, unknown> {
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${redactText(JSON.stringify(value, null, 2))}\n`);
+}
+
+let stdinText: string | null = null;
+
+/**
+ * Reads all of stdin once, before a command that was given `-` as a file runs (main.ts calls it),
+ * so that `readInputFile('-')` can stay synchronous. A stream read works for pipes, sockets and
+ * redirects alike (`readFileSync(0)` fails with EAGAIN on a non-blocking pipe).
+ */
+export async function preloadStdin(): Promise<void> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  stdinText = text;
+}
+
+/** The text of a file named on the command line; `-` is stdin. */
+export function readInputFile(file: string): string {
+  if (file !== '-') return readFileSync(file, 'utf8');
+  if (stdinText === null) throw new Error('stdin was not read: main.ts preloads it when a file argument is -');
+  return stdinText;
 }

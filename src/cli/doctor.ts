@@ -8,9 +8,10 @@
  * CableBuilder access; then, when asked, sample orders (`--orders`) and one harmless call per
  * system (`--online`). Each check is a small function returning findings.
  */
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { readInputFile } from './context.ts';
 import { checkConfigFile, secretsFileWarnings, type Config } from '../config/load.ts';
 import type { Profile } from '../config/schema.ts';
 import { redactText } from '../lib/redact.ts';
@@ -288,7 +289,7 @@ export function orderFindings(config: Config, files: string[], quiet = false): {
     bar.tick(index);
     let order: unknown;
     try {
-      order = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
+      order = JSON.parse(readInputFile(file));
     } catch (error) {
       findings.push({ level: 'error', check: 'orders', text: `${file}: cannot read as JSON (${error instanceof Error ? error.message : String(error)})` });
       return;
@@ -347,7 +348,7 @@ async function onlineFindings(config: Config, quiet: boolean): Promise<Finding[]
   return out;
 }
 
-async function paperlessOnline(config: Config, profile: Profile): Promise<Finding[]> {
+export async function paperlessOnline(config: Config, profile: Profile): Promise<Finding[]> {
   const at = `profiles.${profile.name}`;
   if (!config.hasSecret(profile.paperless.tokenEnv)) return [];
   const client = createPaperlessClient({ baseUrl: profile.paperless.baseUrl, token: config.secret(profile.paperless.tokenEnv, `${at}.paperless.tokenEnv`), timeoutMs: 10_000, retry: { maxAttempts: 1 } });
@@ -361,7 +362,7 @@ async function paperlessOnline(config: Config, profile: Profile): Promise<Findin
   }
 }
 
-async function cetecOnline(config: Config, profile: Profile): Promise<Finding[]> {
+export async function cetecOnline(config: Config, profile: Profile): Promise<Finding[]> {
   const at = `profiles.${profile.name}`;
   if (!config.hasSecret(profile.cetec.tokenEnv)) return [];
   const client = createCetecClient({ baseUrl: profile.cetec.baseUrl, token: config.secret(profile.cetec.tokenEnv, `${at}.cetec.tokenEnv`), timeoutMs: 10_000, retry: { maxAttempts: 1 }, breaker: false });

@@ -5,16 +5,22 @@
  * Exit codes: 0 success; 1 the work failed (an order or design could not be exported); 2 usage or
  * configuration error; 3 an outside system could not be reached.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands.ts';
+import { preloadStdin } from './context.ts';
 import { ShopwireError } from '../lib/errors.ts';
 import { redactText } from '../lib/redact.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const;
 
+/** The version in package.json. */
+export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 export function buildProgram(): Command {
   const program = new Command('shopwire')
     .description('Integration hub: Paperless Parts orders and CableBuilder designs into Cetec ERP')
+    .version(VERSION, '-V, --version', 'print the version of shopwire')
     .option('-c, --config <file>', 'config file (YAML); default: $SHOPWIRE_CONFIG or ./shopwire.yaml if present')
     .showHelpAfterError()
     .exitOverride();
@@ -25,6 +31,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    // `--file -` (or `-` among `--orders`): the command reads stdin.
+    if (argv.includes('-')) await preloadStdin();
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
@@ -33,9 +41,16 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof ShopwireError) {
       process.stderr.write(`shopwire: ${redactText(error.message)}\n`);
-      if (error.kind === 'config' || error.kind === 'data') return EXIT.usage;
-      if (error.kind === 'transient' || error.kind === 'auth') return EXIT.unavailable;
-      return EXIT.failed;
+      const exit = error.kind === 'config' || error.kind === 'data' ? EXIT.usage : error.kind === 'transient' || error.kind === 'auth' ? EXIT.unavailable : EXIT.failed;
+      // A script that asked for JSON gets the failure as JSON on stdout too, with each problem.
+      if (argv.includes('--json')) {
+        const details = (error.details ?? {}) as { problems?: unknown; issues?: unknown };
+        const problems = Array.isArray(details.problems) ? details.problems : Array.isArray(details.issues) ? details.issues : undefined;
+        process.stdout.write(
+          `${redactText(JSON.stringify({ error: { code: error.code, kind: error.kind, message: error.message, exitCode: exit, ...(problems ? { problems } : {}) } }, null, 2))}\n`,
+        );
+      }
+      return exit;
     }
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`shopwire: unexpected error: ${redactText(message)}\n`);

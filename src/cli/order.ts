@@ -22,6 +22,10 @@ export function register(program: Command): void {
       const profile = options.profile ?? config.defaultProfile;
       const hub = await openHub({ config, logger: commandLogger(), profiles: [profile] });
       try {
+        // A mistyped number must not leave a job behind: a new order is looked up first.
+        if ((await hub.store.findJob('order-export', profile, numberText)) === null && (await hub.paperless(profile).getOrder(Number(numberText))) === null) {
+          throw new ShopwireError(`order ${numberText} does not exist in Paperless Parts (profile ${profile}); nothing was created`, { code: 'cli.order_not_found', kind: 'data' });
+        }
         const { job: queued, created } = await hub.store.enqueueJob({
           flow: 'order-export',
           profile,

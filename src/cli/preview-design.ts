@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { readInputFile } from './context.ts';
 import { ConfigError } from '../config/errors.ts';
 import { designSchema, describeIssue, type CommonDesign } from '../systems/cablebuilder/schemas.ts';
 import type { CetecBomNode } from '../systems/cetec/schemas.ts';
@@ -19,7 +20,7 @@ import { loadOptionalConfig, translationFromConfig } from './design.ts';
 export function readDesigns(file: string): CommonDesign[] {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(readInputFile(file));
   } catch (error) {
     throw new ConfigError(`${file}: ${(error as Error).message}`);
   }
@@ -74,7 +75,7 @@ export function register(program: Command): void {
   program
     .command('preview-design')
     .description('print the Cetec plan for a CableBuilder design file; send nothing')
-    .requiredOption('--file <design.json>', 'a design (common design structure) or a Get Design array')
+    .requiredOption('--file <design.json>', 'a design (common design structure) or a Get Design array; - reads stdin')
     .option('--options <translation.json>', 'translation options (cablebuilder.translation) from a JSON file instead of the config file')
     .option('--json', 'print { steps, warnings } as JSON')
     .action((options: { file: string; options?: string; json?: boolean }, command: Command) => {

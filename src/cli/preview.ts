@@ -7,8 +7,8 @@
  * a note says so on stderr. Exit 2 with every problem on stderr when the order cannot be
  * translated. docs/commands/preview.md.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { readInputFile } from './context.ts';
 import { ConfigError } from '../config/errors.ts';
 import { loadConfigOrNull, selectProfile } from '../config/load.ts';
 import { ShopwireError } from '../lib/errors.ts';
@@ -26,7 +26,7 @@ export function register(program: Command): void {
   program
     .command('preview')
     .description('print the Cetec plan for a Paperless Parts order (BOMs, routing, sales order); send nothing')
-    .requiredOption('-f, --file <order.json>', 'Paperless Parts order JSON (as GET /orders/public/{number} returns it)')
+    .requiredOption('-f, --file <order.json>', 'Paperless Parts order JSON (as GET /orders/public/{number} returns it); - reads stdin')
     .option('-p, --profile <name>', 'config profile whose translation options to use')
     .option('--json', 'print the plan as JSON: { "steps": [...], "warnings": [...] }')
     .action((flags: PreviewFlags, command: Command) => {
@@ -57,7 +57,8 @@ export function resolveTranslation(configFile: string | undefined, profileName: 
 function readOrder(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // `-` is stdin, so an order can be piped in (`curl … | shopwire preview --file -`).
+    text = readInputFile(file);
   } catch (error) {
     throw new ConfigError(`${file}: cannot read the order file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

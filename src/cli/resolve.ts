@@ -9,20 +9,24 @@ import type { Command } from 'commander';
 import { resolveImport } from '../engine/resolve-import.ts';
 import { ShopwireError } from '../lib/errors.ts';
 import { openHub } from './compose.ts';
-import { commandConfig, commandLogger, describeJob } from './context.ts';
+import { commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
+import { findJobByRef, JOB_ARGUMENT, withProfileOption } from './job-ref.ts';
 
-type ResolveOptions = { created?: boolean; notCreated?: boolean; quote?: string; order?: string };
+type ResolveOptions = { created?: boolean; notCreated?: boolean; quote?: string; order?: string; profile?: string; json?: boolean };
 
 export function register(program: Command): void {
-  program
-    .command('resolve')
-    .description('say whether a sales order whose import outcome is unknown exists in Cetec')
-    .argument('<job>', 'job id')
+  withProfileOption(
+    program
+      .command('resolve')
+      .description('say whether a sales order whose import outcome is unknown exists in Cetec')
+      .argument('<job>', JOB_ARGUMENT),
+  )
+    .option('--json', 'print the job as JSON')
     .option('--created', 'the sales order exists in Cetec')
     .option('--not-created', 'the sales order does not exist in Cetec: send the import once')
     .option('--quote <n>', 'with --created: the Cetec quote number')
     .option('--order <n>', 'with --created: the Cetec sales order number')
-    .action(async (jobId: string, options: ResolveOptions, command: Command) => {
+    .action(async (ref: string, options: ResolveOptions, command: Command) => {
       if (Boolean(options.created) === Boolean(options.notCreated)) {
         throw new ShopwireError('resolve: say exactly one of --created or --not-created', { code: 'cli.usage', kind: 'data' });
       }
@@ -35,11 +39,13 @@ export function register(program: Command): void {
       const config = commandConfig(command);
       const hub = await openHub({ config, logger: commandLogger() });
       try {
+        const jobId = (await findJobByRef(hub.store, config, ref, options.profile, 'resolve')).id;
         const result = await resolveImport(hub.store, jobId, finding);
         if (!result.ok) throw new ShopwireError(`resolve: ${result.reason}`, { code: `cli.${result.code}`, kind: 'data' });
         await hub.worker.runOnce();
         const job = (await hub.store.getJob(jobId))!;
-        process.stdout.write(`${describeJob(job)}\n`);
+        if (options.json) printJson(jobJson(job));
+        else process.stdout.write(`${describeJob(job)}\n`);
         process.exitCode = job.state === 'done' ? 0 : 1;
       } finally {
         await hub.close();

@@ -1,61 +1,85 @@
 /**
- * `shopwire status [--json]`: jobs by state, last poll, last heartbeat, the needs-attention list,
- * and what discovery set aside (quarantined Paperless Parts events, with their reasons).
+ * `shopwire status [--json] [--check]`: jobs by state, last poll, last heartbeat, the
+ * needs-attention list. `--check` is for monitoring: it also makes one harmless call per system
+ * and profile, and the exit code says whether anything needs a person. It also lists what discovery
+ * set aside (quarantined Paperless Parts events, with their reasons).
  */
 import type { Command } from 'commander';
 import { openConfiguredStore } from './compose.ts';
-import { quarantinedItem } from './dashboard-port.ts';
 import { commandConfig, describeJob, isoOrNull, jobJson, printJson } from './context.ts';
+import { quarantinedItem } from './dashboard-port.ts';
+import { cetecOnline, paperlessOnline, type Finding } from './doctor.ts';
+import { localTime, paint } from './terminal.ts';
 
+/** Exit codes of `status --check`. */
+export const CHECK_EXIT = { ok: 0, attention: 1, unreachable: 3 } as const;
 
 export function register(program: Command): void {
   program
     .command('status')
     .description('jobs by state, last poll, last heartbeat, needs-attention list')
-    .option('--json', 'print as JSON')
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .option('--json', 'print as JSON (times in ISO 8601)')
+    .option('--check', `for monitoring: also call each system once; exit ${CHECK_EXIT.attention} when a job needs attention or a profile is paused, ${CHECK_EXIT.unreachable} when a system does not answer`)
+    .action(async (options: { json?: boolean; check?: boolean }, command: Command) => {
       const config = commandConfig(command);
       const store = await openConfiguredStore(config);
+      let counts, profiles, attention, oldest, quarantineCounts, quarantined;
       try {
-        const counts = await store.countJobs();
-        const profiles = await store.listProfiles();
-        const attention = (await store.listJobs({ state: 'needs-attention', limit: 50, offset: 0 })).jobs;
-        const oldest = await store.oldestRunnableAt();
-        const quarantineCounts = await store.countQuarantined();
-        const quarantined = (await store.quarantinedEvents({ limit: 50 })).map(quarantinedItem);
-        if (options.json) {
-          printJson({
-            counts,
-            profiles: profiles.map((p) => ({ ...p, lastPollAt: isoOrNull(p.lastPollAt), lastHeartbeatAt: isoOrNull(p.lastHeartbeatAt), lastSuccessAt: isoOrNull(p.lastSuccessAt) })),
-            oldestRunnableAt: isoOrNull(oldest),
-            needsAttention: attention.map(jobJson),
-            quarantinedTotal: quarantineCounts.reduce((n, c) => n + c.count, 0),
-            quarantined,
-          });
-          return;
-        }
-        const out: string[] = [];
-        for (const p of profiles) {
-          out.push(
-            `profile ${p.profile}${p.paused ? `  PAUSED: ${p.pausedReason ?? ''}` : ''}`,
-            `  last poll ${isoOrNull(p.lastPollAt) ?? 'never'}, last heartbeat ${isoOrNull(p.lastHeartbeatAt) ?? 'never'}, last success ${isoOrNull(p.lastSuccessAt) ?? 'never'}, cursor ${p.cursor ?? 'none'}`,
-          );
-        }
-        if (counts.length === 0) out.push('no jobs yet');
-        for (const c of counts) out.push(`  ${c.profile}  ${c.flow}  ${c.state}: ${c.count}`);
-        if (oldest !== null) out.push(`oldest runnable job waiting since ${isoOrNull(oldest)}`);
-        if (attention.length > 0) {
-          out.push('needs attention:');
-          for (const job of attention) out.push(`  ${describeJob(job)}`);
-        }
-        const total = quarantineCounts.reduce((n, c) => n + c.count, 0);
-        if (total > 0) {
-          out.push(`set aside by discovery (quarantined, ${total} in all; nothing else waited for them):`);
-          for (const q of quarantined) out.push(`  ${q.profile}  ${q.at ?? ''}  ${q.type}  ${q.reason}: ${q.message}`);
-        }
-        process.stdout.write(`${out.join('\n')}\n`);
+        counts = await store.countJobs();
+        profiles = await store.listProfiles();
+        attention = (await store.listJobs({ state: 'needs-attention', limit: 50, offset: 0 })).jobs;
+        oldest = await store.oldestRunnableAt();
+        quarantineCounts = await store.countQuarantined();
+        quarantined = (await store.quarantinedEvents({ limit: 50 })).map(quarantinedItem);
       } finally {
         await store.close();
       }
+      const attentionTotal = counts.filter((c) => c.state === 'needs-attention').reduce((n, c) => n + c.count, 0);
+      const paused = profiles.filter((p) => p.paused);
+      const systems: Finding[] = [];
+      if (options.check) {
+        for (const profile of Object.values(config.profiles)) systems.push(...(await paperlessOnline(config, profile)), ...(await cetecOnline(config, profile)));
+      }
+      const unreachable = systems.filter((f) => f.level === 'error');
+      const exit = unreachable.length > 0 ? CHECK_EXIT.unreachable : attentionTotal > 0 || paused.length > 0 ? CHECK_EXIT.attention : CHECK_EXIT.ok;
+      if (options.check) process.exitCode = exit;
+
+      if (options.json) {
+        printJson({
+          counts,
+          profiles: profiles.map((p) => ({ ...p, lastPollAt: isoOrNull(p.lastPollAt), lastHeartbeatAt: isoOrNull(p.lastHeartbeatAt), lastSuccessAt: isoOrNull(p.lastSuccessAt) })),
+          oldestRunnableAt: isoOrNull(oldest),
+          needsAttention: attention.map(jobJson),
+          quarantinedTotal: quarantineCounts.reduce((n, c) => n + c.count, 0),
+          quarantined,
+          ...(options.check ? { check: { exitCode: exit, needsAttention: attentionTotal, pausedProfiles: paused.map((p) => p.profile), systems } } : {}),
+        });
+        return;
+      }
+      const out: string[] = [];
+      const now = Date.now();
+      for (const p of profiles) {
+        out.push(
+          `profile ${p.profile}${p.paused ? `  ${paint(process.stdout, 'red', 'PAUSED')}: ${p.pausedReason ?? ''}` : ''}`,
+          `  last poll ${localTime(p.lastPollAt, now)}, last heartbeat ${localTime(p.lastHeartbeatAt, now)}, last success ${localTime(p.lastSuccessAt, now)}, cursor ${p.cursor ?? 'none'}`,
+        );
+      }
+      if (counts.length === 0) out.push('no jobs yet');
+      for (const c of counts) out.push(`  ${c.profile}  ${c.flow}  ${c.state}: ${c.count}`);
+      if (oldest !== null) out.push(`oldest runnable job waiting since ${localTime(oldest, now)}`);
+      if (attention.length > 0) {
+        out.push(paint(process.stdout, 'yellow', `needs attention (${attentionTotal}):`));
+        for (const job of attention) out.push(`  ${describeJob(job)}`);
+      }
+      const total = quarantineCounts.reduce((n, c) => n + c.count, 0);
+      if (total > 0) {
+        out.push(`set aside by discovery (quarantined, ${total} in all; nothing else waited for them):`);
+        for (const q of quarantined) out.push(`  ${q.profile}  ${q.at ?? ''}  ${q.type}  ${q.reason}: ${q.message}`);
+      }
+      if (options.check) {
+        for (const f of systems) out.push(`${f.level === 'ok' ? paint(process.stdout, 'green', 'ok  ') : paint(process.stdout, 'red', 'FAIL')}  ${f.text}`);
+        out.push(exit === CHECK_EXIT.ok ? 'check: all well' : exit === CHECK_EXIT.attention ? `check: needs a person (${attentionTotal} job(s) need attention, ${paused.length} profile(s) paused)` : `check: ${unreachable.length} system(s) unreachable`);
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
     });
 }

@@ -1,7 +1,7 @@
 /**
  * `shopwire sync [--profile p]`: one discovery and export pass, then exit — for cron, like the
- * seed's every-5-minutes job. Exit 0 when every job of the pass ended done (or is waiting to
- * retry), 1 when some need attention.
+ * seed's every-5-minutes job. Exit 0 when no job of the synced profiles needs attention after the
+ * pass (done, or waiting to retry), 1 when one does, whether this pass or an earlier one put it there.
  */
 import type { Command } from 'commander';
 import { openHub } from './compose.ts';
@@ -23,17 +23,21 @@ export function register(program: Command): void {
         await hub.worker.runOnce();
         const { jobs } = await hub.store.listJobs({ limit: 1000, offset: 0 });
         const touched = jobs.filter((j) => j.updatedAt >= started);
-        const attention = touched.filter((j) => j.state === 'needs-attention');
+        // Every job of these profiles that waits for a person counts, not only those this pass touched:
+        // a cron job keeps failing (and mailing) until someone acts.
+        const synced = new Set(hub.profiles.map((p) => p.name));
+        const attention = (await hub.store.countJobs()).filter((c) => c.state === 'needs-attention' && synced.has(c.profile)).reduce((n, c) => n + c.count, 0);
         if (options.json) {
-          printJson({ discovered, jobs: touched.map(jobJson) });
+          printJson({ discovered, jobs: touched.map(jobJson), needsAttention: attention });
         } else {
           for (const [profile, numbers] of Object.entries(discovered)) {
             process.stdout.write(`${profile}: ${numbers.length} new order(s)${numbers.length ? `: ${numbers.join(', ')}` : ''}\n`);
           }
           for (const job of touched) process.stdout.write(`${describeJob(job)}\n`);
           if (touched.length === 0) process.stdout.write('nothing to export\n');
+          if (attention > 0) process.stdout.write(`${attention} job(s) need attention: \`shopwire status\` lists them\n`);
         }
-        process.exitCode = attention.length > 0 ? 1 : 0;
+        process.exitCode = attention > 0 ? 1 : 0;
       } finally {
         await hub.close();
       }

@@ -58,6 +58,7 @@ describe('dashboard pages', () => {
     assert.equal((await page('/jobs/none')).statusCode, 404);
   });
 
+
   test('without JavaScript an action asks on a page of its own before it acts', async () => {
     const before = h.port.actions.length;
     const ask = await h.app.inject({
@@ -152,5 +153,29 @@ describe('readiness', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('job identity on the page', () => {
+  let h: Harness;
+  let session: { cookie: string; csrf: string };
+  before(async () => {
+    h = await startHarness();
+    session = await login(h.app);
+  });
+  after(() => h.close());
+  const page = (url: string) => h.app.inject({ url, headers: { cookie: session.cookie, accept: 'text/html' } });
+
+  test('job page shows the job id; after cancel it stops advising a retry', async () => {
+    const before = await page('/jobs/j-181');
+    assert.match(before.body, /<dt>Job id<\/dt><dd><code data-job-id-text>j-181<\/code><\/dd>/);
+    const cancelled = await h.app.inject({ method: 'POST', url: '/api/v1/jobs/j-181/cancel', headers: { authorization: `Bearer ${API_TOKEN}` } });
+    assert.equal(cancelled.json().job.state, 'cancelled');
+    const after = (await page('/jobs/j-181')).body;
+    assert.match(before.body, /data-error-code/, 'the retrying job carries its last error');
+    assert.match(after, /Cancelled: this job will not run again unless it is replayed/);
+    assert.doesNotMatch(after, /What to do:<\/strong>[^<]*Retry/);
+    assert.doesNotMatch(after, /data-action="retry"/);
+    assert.match(after, /data-action="replay"/);
   });
 });

@@ -27,6 +27,7 @@ export function jobBody(job: JobDetail, csrf: string, nowMs: number, notice?: st
   return html`<h1>${FLOW_LABELS[job.flow]} ${job.key} <span class="muted">(${job.profile})</span></h1>
   ${notice ? html`<p class="notice" role="status" data-notice>${notice}</p>` : ''}
   <dl class="facts inline" data-job="${job.id}">
+    <dt>Job id</dt><dd><code data-job-id-text>${job.id}</code></dd>
     <dt>State</dt><dd data-job-state>${stateBadge(job.state)}</dd>
     <dt>Failed runs</dt><dd>${job.attempts}</dd>
     ${job.correlationId ? html`<dt>Correlation id</dt><dd><code>${job.correlationId}</code></dd>` : ''}
@@ -72,7 +73,8 @@ function resultSummary(result: unknown): string {
 
 function errorBox(job: JobDetail): SafeHtml {
   const e = job.lastError!;
-  const advice = adviceFor(e);
+  // A cancelled job is not waiting for anyone: the last error is history, not something to retry.
+  const advice = job.state === 'cancelled' ? { headline: 'Cancelled: this job will not run again unless it is replayed.', action: 'Nothing, unless the cause below is fixed and the job should run after all: then Replay from the start.' } : adviceFor(e);
   return html`<section class="alert" aria-labelledby="error-h" data-error-code="${e.code}" data-error-kind="${e.kind}">
     <h2 id="error-h">${advice.headline}</h2>
     <p><strong>What to do:</strong> ${advice.action}</p>
