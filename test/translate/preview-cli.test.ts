@@ -50,7 +50,7 @@ test('preview prints a readable tree, the sales order and warnings', () => {
   }
 });
 
-test('an order that cannot be translated exits 2 with every problem on stderr', () => {
+test('an order that cannot be translated exits 2 with every problem on stderr (and with --json, on stdout as JSON)', () => {
   const cwd = mkdtempSync(path.join(tmpdir(), 'shopwire-preview-'));
   try {
     const doc = JSON.parse(readFileSync(orderFile, 'utf8'));
@@ -60,7 +60,9 @@ test('an order that cannot be translated exits 2 with every problem on stderr', 
     writeFileSync(file, JSON.stringify(doc));
     const result = run(['preview', '--file', file, '--json'], cwd);
     assert.equal(result.status, 2);
-    assert.equal(result.stdout, '');
+    // With --json the problems are also on stdout, as JSON, for the script that asked.
+    const problems = JSON.parse(result.stdout).error.problems as { where: string }[];
+    assert.deepEqual(problems.map((p) => p.where), ['order 179 › order_items[0].unit_price', 'order 179 › order_items[1].ships_on']);
     assert.match(result.stderr, /order 179 is not a valid Paperless Parts order \(2 problems\)/);
     assert.match(result.stderr, /order_items\[0\]\.unit_price/);
     assert.match(result.stderr, /order_items\[1\]\.ships_on/);
