@@ -21,6 +21,7 @@ export const SEED_ATTRIBUTES: AttributeDefinition[] = [
   def('header', 'erpPart', 'ERP part number', 'CHAR', '', false),
   def('header', 'erpRevision', 'ERP revision', 'CHAR', '', false),
   def('header', 'erpStatus', 'ERP status', 'CHAR', '', false),
+  def('header', 'erpMessage', 'ERP message', 'CHAR', '', false),
   def('plant', 'leadTime', 'Lead time', 'INTEGER', 'days', true),
   def('operation', 'setupTime', 'Set-up time', 'FLOAT', 'min', false),
   def('resource', 'lineSpeed', 'Line speed', 'FLOAT', 'm/min', true),

@@ -14,7 +14,9 @@ import type { Logger } from '../lib/log.ts';
 import { cableBuilderReceiver, type DesignInbox, type DesignOutcome, type ReceiverAuth } from '../server/cablebuilder-receiver.ts';
 import type { JobRecord, Store } from '../store/store.ts';
 import { createCableBuilderClient, type CableBuilderAuth, type CableBuilderClient } from '../systems/cablebuilder/client.ts';
-import { parseStoredDesignPayload, planDesignImport, writeBackDesign } from '../engine/design-import.ts';
+import { parseStoredDesignPayload, planDesignImport } from '../engine/design-import.ts';
+import { createDesignReporter, finalOutcome, type DesignReporter } from '../engine/design-report.ts';
+import type { CommonDesign } from '../systems/cablebuilder/schemas.ts';
 import { receiverPolicySchema } from '../systems/cablebuilder/send-design-contract.ts';
 import { toDesignPartRevision, topDesignOf } from '../translate/design-to-cetec/plan.ts';
 import type { Hub, HubParts } from './compose.ts';
@@ -22,6 +24,8 @@ import type { Hub, HubParts } from './compose.ts';
 export type CableBuilderWiring = {
   plugins: (hub: Hub) => FastifyPluginAsync[];
   handlers: (parts: HubParts) => Partial<Record<JobRecord['flow'], FlowHandler>>;
+  /** Reports design outcomes to CableBuilder by Update Design; null when nothing can (no client or no write-back attribute). */
+  reporter: (store: Store) => DesignReporter | null;
 };
 
 /** The job key of a design: one job per design and alternative (a new version updates it). */
@@ -49,9 +53,21 @@ export function storeDesignInbox(
   profile: string,
   /** The Cetec part and revision a finished job defined (a pure function of its stored design). */
   factsOf: (job: JobRecord) => { prcpart: string; revision: string },
+  /** Reports outcomes CableBuilder was not told in the answer; null when nothing can (no client or no write-back attribute). */
+  reporter: DesignReporter | null,
   pollMs = 100,
 ): DesignInbox {
   return {
+    reportsLater: reporter !== null,
+    async recordAnswer(jobId, status, message) {
+      if (reporter === null) return;
+      await reporter.told({ jobId, profile }, status, message);
+      // The job may have ended between the wait and this record: report it now rather than at the next pass.
+      if (status === 'queued') {
+        const job = await store.getJob(jobId);
+        if (job !== null && finalOutcome(job) !== null) void reporter.reportJob(job);
+      }
+    },
     async receive(input) {
       const { job, created, changed } = await store.enqueueJob({
         flow: 'design-import',
@@ -74,8 +90,10 @@ export function storeDesignInbox(
         if (job.state === 'needs-attention' || job.state === 'cancelled') {
           return { state: 'failed', errors: [job.lastError?.message ?? `the import is ${job.state}`] };
         }
-        if (Date.now() >= deadline) return null;
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        const left = deadline - Date.now();
+        if (left <= 0) return null;
+        // Never past the budget: the last sleep is cut to what is left of it.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, left)));
       }
     },
   };
@@ -83,15 +101,31 @@ export function storeDesignInbox(
 
 export function cableBuilderWiring(config: Config, logger: Logger, overrides: { client?: CableBuilderClient } = {}): CableBuilderWiring {
   const settings = config.cablebuilder ?? (overrides.client ? cableBuilderSettingsSchema.parse({}) : undefined);
-  if (!settings) return { plugins: () => [], handlers: () => ({}) };
+  if (!settings) return { plugins: () => [], handlers: () => ({}), reporter: () => null };
   const profile = designProfile(config);
   const policy = settings.receiver?.policy ?? receiverPolicySchema.parse({});
   const client = overrides.client ?? (settings.client ? cableBuilderClientFrom(settings.client, (name, usedAt) => config.secret(name, usedAt)) : null);
 
+  const designFacts = (job: JobRecord): { top: CommonDesign; prcpart: string; revision: string } => {
+    const top = topDesignOf(parseStoredDesignPayload(job.payload), settings.translation);
+    const pr = toDesignPartRevision(top, settings.translation);
+    return { top, prcpart: pr.prcpart, revision: pr.revision_text };
+  };
   const factsOf = (job: JobRecord): { prcpart: string; revision: string } => {
-    const designs = parseStoredDesignPayload(job.payload);
-    const pr = toDesignPartRevision(topDesignOf(designs, settings.translation), settings.translation);
-    return { prcpart: pr.prcpart, revision: pr.revision_text };
+    const { prcpart, revision } = designFacts(job);
+    return { prcpart, revision };
+  };
+  // CableBuilder learns every outcome it was not told in its answer, by Update Design (S9, S10).
+  const writes = [policy.writeBack.partAttribute, policy.writeBack.revisionAttribute, policy.writeBack.statusAttribute, policy.writeBack.messageAttribute].some((a) => a !== null);
+  const reporters = new WeakMap<Store, DesignReporter>();
+  const reporterFor = (store: Store): DesignReporter | null => {
+    if (client === null || !writes) return null;
+    let reporter = reporters.get(store);
+    if (reporter === undefined) {
+      reporter = createDesignReporter({ store, cablebuilder: client, writeBack: policy.writeBack, factsOf: designFacts, logger });
+      reporters.set(store, reporter);
+    }
+    return reporter;
   };
 
   const handlers = (parts: HubParts): Partial<Record<JobRecord['flow'], FlowHandler>> => ({
@@ -102,11 +136,8 @@ export function cableBuilderWiring(config: Config, logger: Logger, overrides: { 
       retryPolicy: (p) => parts.profile(p).retry,
       async onStateChange(job) {
         await parts.onStateChange(job);
-        // Queued sends and pulls learn the ERP facts by Update Design; sync sends got them in the answer.
-        if (client === null || (job.state !== 'done' && job.state !== 'needs-attention')) return;
-        if (settings.receiver?.mode === 'sync' && job.triggers.every((t) => t.kind === 'cablebuilder')) return;
-        const top = topDesignOf(parseStoredDesignPayload(job.payload), settings.translation);
-        await writeBackDesign(client, top, { ...factsOf(job), status: job.state === 'done' ? 'done' : 'failed' }, policy);
+        // An outcome CableBuilder was not told in its answer ("queued", or a replay since) goes by Update Design.
+        await reporterFor(parts.store)?.reportJob(job);
       },
     }),
   });
@@ -123,8 +154,30 @@ export function cableBuilderWiring(config: Config, logger: Logger, overrides: { 
       logger.warn('the CableBuilder receiver accepts anonymous requests (cablebuilder.receiver.auth.mode: none-explicit)');
       auth = { mode: 'none-explicit' };
     }
-    const inbox = storeDesignInbox(hub.store, profile, factsOf);
+    const reporter = reporterFor(hub.store);
+    const inbox = storeDesignInbox(hub.store, profile, factsOf, reporter);
+    if (reporter === null) {
+      logger.warn('CableBuilder cannot learn outcomes after the answer (no cablebuilder.client or no receiver.policy.writeBack attribute): imports that outlive the answer are answered success: false, not in the ERP yet');
+    }
     return [
+      // Reports that failed, or raced the answer, or were cut by a restart: tried again on a timer.
+      async (app) => {
+        if (reporter === null) return;
+        let timer: NodeJS.Timeout | undefined;
+        const pass = async (): Promise<void> => {
+          try {
+            await reporter.reconcile();
+          } catch (error) {
+            logger.warn({ err: error }, 'CableBuilder report pass failed; the next pass tries again');
+          }
+        };
+        app.addHook('onReady', async () => {
+          void pass();
+          timer = setInterval(() => void pass(), receiver.reportEverySeconds * 1000);
+          timer.unref();
+        });
+        app.addHook('onClose', async () => clearInterval(timer));
+      },
       async (app) =>
         cableBuilderReceiver(app, {
           path: receiver.path,
@@ -138,5 +191,5 @@ export function cableBuilderWiring(config: Config, logger: Logger, overrides: { 
         }),
     ];
   };
-  return { plugins, handlers };
+  return { plugins, handlers, reporter: reporterFor };
 }

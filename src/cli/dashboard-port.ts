@@ -5,6 +5,7 @@
 import { parseQuarantineOutcome } from '../engine/event-types.ts';
 import { parseStoredPlan } from '../engine/stored-state.ts';
 import type { JobRecord, StoredEvent, Store, TransferRecord } from '../store/store.ts';
+import { CABLEBUILDER_LINK_PREFIX } from '../engine/design-report.ts';
 import type { DashboardPort, HistoryBucket, JobDetail, JobSummary, QuarantinedItem, TransferView, UnmappedValue } from '../server/ports.ts';
 import type { Plan } from '../translate/plan.ts';
 import { unmappedIn } from '../translate/unmapped.ts';
@@ -66,7 +67,7 @@ export function createDashboardPort(store: Store): DashboardPort {
     async getJob(id) {
       const job = await store.getJob(id);
       if (!job) return null;
-      const [transfers, checkpoints] = await Promise.all([store.listTransfers(id), store.getCheckpoints(id)]);
+      const [transfers, checkpoints, links] = await Promise.all([store.listTransfers(id), store.getCheckpoints(id), store.listActions({ jobId: id })]);
       const plan = storedPlan(job);
       const detail: JobDetail = {
         ...summary(job),
@@ -77,6 +78,12 @@ export function createDashboardPort(store: Store): DashboardPort {
         result: job.result ?? null,
         checkpoints,
         transfers: transfers.map(transferView),
+        reports: links.map((l) => ({
+          system: l.actionUuid.startsWith(CABLEBUILDER_LINK_PREFIX) ? 'cablebuilder' : 'paperless',
+          status: l.status,
+          message: l.message,
+          updatedAt: new Date(l.updatedAt).toISOString(),
+        })),
       };
       return detail;
     },

@@ -18,6 +18,8 @@ import { payloadHash } from '../systems/cablebuilder/send-design-contract.ts';
 import { toDesignPartRevision, topDesignOf } from '../translate/design-to-cetec/plan.ts';
 import { cableBuilderClientFrom, cableBuilderWiring, designJobKey, designProfile } from './cablebuilder.ts';
 import { openHub } from './compose.ts';
+import { finalOutcome, type DesignReporter } from '../engine/design-report.ts';
+import type { JobRecord, Store } from '../store/store.ts';
 import { commandLogger } from './context.ts';
 import { DEFAULT_DESIGN_TRANSLATION_OPTIONS, type DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
 
@@ -158,16 +160,22 @@ export function register(program: Command): void {
           process.stdout.write(`${code}#${alternative}: this version is already in Cetec (job ${queued.job.id}); \`shopwire replay ${queued.job.id}\` imports it again\n`);
           return;
         }
+        // CableBuilder is owed the outcome (durably: a running hub's report pass delivers it if this process cannot).
+        const reporter = wiring.reporter(hub.store);
+        await reporter?.owe({ jobId: queued.job.id, profile }, `design pull of ${code}#${alternative}: the outcome goes to CableBuilder by Update Design`);
         if (queued.job.state === 'needs-attention' || queued.job.state === 'retrying') await hub.store.retryJob(queued.job.id);
         if (queued.job.state === 'cancelled') await hub.store.replayJob(queued.job.id);
         await hub.worker.runOnce();
-        const job = (await hub.store.getJob(queued.job.id))!;
+        // A running hub on the same store may have claimed the job first: wait for its end.
+        const job = await settled(hub.store, queued.job.id, reporter);
         const translation = translationFromConfig(config);
         const part = toDesignPartRevision(topDesignOf(designs, translation), translation);
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ job: job.id, state: job.state, prcpart: part.prcpart, revision: part.revision_text, error: job.lastError }, null, 2)}\n`);
         } else if (job.state === 'done') {
-          process.stdout.write(`${code}#${alternative} → Cetec ${part.prcpart} revision ${part.revision_text} (job ${job.id}); written back to CableBuilder\n`);
+          const link = await reporter?.linkOf(job.id);
+          const told = link?.status === 'told-done' ? 'written back to CableBuilder' : `not yet written back to CableBuilder (${link?.message ?? 'no write-back configured'}); the hub's report pass tries again`;
+          process.stdout.write(`${code}#${alternative} → Cetec ${part.prcpart} revision ${part.revision_text} (job ${job.id}); ${told}\n`);
         } else {
           process.stdout.write(`${code}#${alternative}: job ${job.id} ${job.state}: ${job.lastError?.message ?? ''}\n`);
         }
@@ -177,4 +185,24 @@ export function register(program: Command): void {
         await client.close();
       }
     });
+}
+
+/**
+ * The job once it has ended (a running hub on the same store may have run it), after its outcome
+ * reached CableBuilder or `reportWaitMs` passed; after `waitMs` whatever state it is in.
+ */
+async function settled(store: Store, jobId: string, reporter: DesignReporter | null, waitMs = 60_000, reportWaitMs = 10_000): Promise<JobRecord> {
+  const deadline = Date.now() + waitMs;
+  let endedAt: number | null = null;
+  for (;;) {
+    const job = (await store.getJob(jobId))!;
+    const outcome = finalOutcome(job);
+    if (outcome !== null) {
+      endedAt ??= Date.now();
+      const told = reporter === null || (await reporter.linkOf(jobId))?.status === `told-${outcome}`;
+      if (told || Date.now() - endedAt > reportWaitMs) return job;
+    }
+    if (Date.now() > deadline) return job;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

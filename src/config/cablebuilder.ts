@@ -32,6 +32,8 @@ export const cableBuilderSettingsSchema = z.strictObject({
       /** `queue`: answer once stored; `sync`: push to Cetec first, within `syncBudgetMs`. */
       mode: z.enum(['queue', 'sync']).default('sync'),
       syncBudgetMs: z.number().int().positive().default(10_000),
+      /** How often outcomes CableBuilder has not yet accepted (after a "queued" answer) are sent again by Update Design. */
+      reportEverySeconds: z.number().positive().default(30),
       policy: receiverPolicySchema.default(() => receiverPolicySchema.parse({})),
     })
     .optional(),

@@ -16,13 +16,16 @@
  *    the same content again is recognised as a repeat, changed content is an update;
  * 6. `queue` mode answers at once (`success: true`, a Note with the job); `sync` mode waits up to
  *    `syncBudgetMs` for the import, then answers with its outcome, or says truthfully it is queued.
+ *    What is answered is recorded first (`inbox.recordAnswer`); after a "queued" answer the final
+ *    outcome follows by Update Design (src/engine/design-report.ts). When nothing can report later
+ *    (`inbox.reportsLater` false), an unfinished import is answered `success: false`, not in the ERP yet.
  * The answer's `update` writes the Cetec part number, revision and status into the configured
  * header attributes. An array body is one design set (a multi-level design, children first).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  errorAnswer, payloadHash, readReceivedDesign, toWriteBack, type ImportStatus, type ReceiverPolicy,
+  errorAnswer, outcomeMessage, payloadHash, readReceivedDesign, toWriteBack, type ImportStatus, type ReceiverPolicy,
 } from '../systems/cablebuilder/send-design-contract.ts';
 import { resolveAssumptions, type CableBuilderAssumptions } from '../systems/cablebuilder/assumptions.ts';
 import { registerSecret } from '../lib/redact.ts';
@@ -51,6 +54,13 @@ export interface DesignInbox {
   receive(input: DesignInboxInput): Promise<{ jobId: string; created: boolean; changed: boolean }>;
   /** The job's final outcome within `budgetMs`, or null when it is not finished by then. */
   waitForOutcome(jobId: string, budgetMs: number): Promise<DesignOutcome | null>;
+  /** Durable on return: what the receiver is about to answer CableBuilder about the job. */
+  recordAnswer(jobId: string, status: ImportStatus, message: string): Promise<void>;
+  /**
+   * True when an outcome not known at answer time still reaches CableBuilder later (Update Design
+   * with write-back attributes). When false the receiver never answers "queued" with success.
+   */
+  readonly reportsLater: boolean;
 }
 
 export type ReceiverAuth =
@@ -197,16 +207,31 @@ export async function cableBuilderReceiver(app: FastifyInstance, options: CableB
     });
     if (!stored.created && !stored.changed) notes.push(`Note: design ${name} version ${top.detail.version ?? '?'} was already received (job ${stored.jobId})`);
     else if (!stored.created) notes.push(`Note: design ${name} was received before with other content; re-importing version ${top.detail.version ?? '?'} (job ${stored.jobId})`);
-    const answer = (success: boolean, status: ImportStatus, errors: string[]): SendDesignResponse => ({
-      success,
-      errors,
-      update: toWriteBack(top, { prcpart: partRevision.prcpart, revision: partRevision.revision_text, status }, options.policy.writeBack),
-    });
+    const facts = { prcpart: partRevision.prcpart, revision: partRevision.revision_text };
+    // What CableBuilder is told is recorded durably before it is answered, so a "queued" answer is
+    // always followed by the real outcome through Update Design (engine/design-report.ts).
+    const answer = async (success: boolean, status: ImportStatus, errors: string[], reason?: string): Promise<SendDesignResponse> => {
+      const message = outcomeMessage({ ...facts, status }, reason);
+      await options.inbox.recordAnswer(stored.jobId, status, `${message} (answer to Send Design, job ${stored.jobId})`);
+      return { success, errors, update: toWriteBack(top, { ...facts, status, message }, options.policy.writeBack) };
+    };
     if (options.mode === 'sync') {
       const outcome = await options.inbox.waitForOutcome(stored.jobId, options.syncBudgetMs ?? 10_000);
       if (outcome?.state === 'done') return answer(true, 'done', [...notes, `Note: imported into Cetec as ${outcome.prcpart} revision ${outcome.revision}`]);
-      if (outcome?.state === 'failed') return answer(false, 'failed', [...notes, ...outcome.errors.map((e) => (/^(Error|Warning|Note):/.test(e) ? e : `Error: ${e}`))]);
+      if (outcome?.state === 'failed') {
+        const errors = outcome.errors.map((e) => (/^(Error|Warning|Note):/.test(e) ? e : `Error: ${e}`));
+        return answer(false, 'failed', [...notes, ...errors], outcome.errors.join('; '));
+      }
     }
-    return answer(true, 'queued', [...notes, `Note: queued for import into Cetec as ${partRevision.prcpart} revision ${partRevision.revision_text} (job ${stored.jobId})`]);
+    if (!options.inbox.reportsLater) {
+      // Nothing could correct a "queued" answer later (no CableBuilder client or no write-back
+      // attribute): say truthfully that the design is not in the ERP yet; a resend learns the outcome.
+      return {
+        success: false,
+        errors: [...notes, `Error: design ${name} is not in the ERP yet: its import into Cetec as ${facts.prcpart} revision ${facts.revision} is still running (job ${stored.jobId}) and its outcome cannot be reported later; send the design again to learn it`],
+        update: null,
+      };
+    }
+    return answer(true, 'queued', [...notes, `Note: queued for import into Cetec as ${facts.prcpart} revision ${facts.revision} (job ${stored.jobId}); the outcome follows by Update Design`]);
   }
 }

@@ -88,7 +88,15 @@ export type JobDetail = JobSummary & {
   checkpoints: unknown[];
   /** In the order they were started. */
   transfers: TransferView[];
+  /**
+   * What outside systems were last told about this job: a CableBuilder design's outcome (what the
+   * Send Design answer or a later Update Design said, or why a report is still owed), a Paperless
+   * Parts integration action's status.
+   */
+  reports?: ReportView[];
 };
+
+export type ReportView = { system: 'cablebuilder' | 'paperless'; status: string; message: string | null; updatedAt: string };
 
 export type JobQuery = {
   state?: JobState;

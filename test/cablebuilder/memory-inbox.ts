@@ -9,6 +9,9 @@ export type MemoryInbox = DesignInbox & {
   jobs: Map<string, { input: DesignInboxInput; runs: number; outcome: Promise<DesignOutcome> }>;
   /** When set, `receive` throws (a store that is down). */
   failNext: boolean;
+  /** What the receiver recorded it answered, per job, in order. */
+  answers: Map<string, Array<{ status: string; message: string }>>;
+  reportsLater: boolean;
 };
 
 export function createMemoryInbox(process: (input: DesignInboxInput) => Promise<DesignOutcome>): MemoryInbox {
@@ -16,6 +19,11 @@ export function createMemoryInbox(process: (input: DesignInboxInput) => Promise<
   const inbox: MemoryInbox = {
     jobs,
     failNext: false,
+    answers: new Map(),
+    reportsLater: true,
+    async recordAnswer(jobId, status, message) {
+      inbox.answers.set(jobId, [...(inbox.answers.get(jobId) ?? []), { status, message }]);
+    },
     async receive(input) {
       if (inbox.failNext) {
         inbox.failNext = false;

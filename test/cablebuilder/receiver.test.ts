@@ -126,3 +126,29 @@ test('nothing above reached Cetec, and the receiver still serves', async () => {
   // The definition, then the part's description (the definition call has no field for it).
   assert.deepEqual(h.cetec.journal().map((e) => `${e.method} ${e.path}`), ['POST /api/partrevisiondefinition', 'PUT /api/part']);
 });
+
+test('an unfinished import is answered "queued" only when its outcome can follow by Update Design; the answer is recorded first', async () => {
+  const queued = async (body: any): Promise<any> => {
+    const res = await fetch(`${h.receiverUrl}/cablebuilder/send-design-queued`, { method: 'POST', headers: { [SECRET_HEADER]: SECRET }, body: JSON.stringify(body) });
+    return res.json();
+  };
+  const design = withCore(fixture());
+  design.detail.version = 7;
+  let answer = await queued(design);
+  assert.equal(answer.success, true);
+  assert.match(answer.errors.at(-1), /^Note: queued for import into Cetec as CABLE_A revision 0\.7 \(job .*\); the outcome follows by Update Design$/);
+  // Queued is not in the ERP: status and message, no part number or revision yet.
+  assert.deepEqual(answer.update.header.attributes.map((a: any) => a.name), ['erpStatus']);
+  assert.deepEqual(h.inbox.answers.get('CABLE_A#0@7')?.map((a) => a.status), ['queued']);
+
+  h.inbox.reportsLater = false;
+  try {
+    design.detail.version = 8;
+    answer = await queued(design);
+    assert.equal(answer.success, false, 'never a success nothing could correct');
+    assert.equal(answer.update, null);
+    assert.match(answer.errors.at(-1), /^Error: design CABLE_A#0 is not in the ERP yet: .* still running \(job .*\) and its outcome cannot be reported later; send the design again to learn it$/);
+  } finally {
+    h.inbox.reportsLater = true;
+  }
+});

@@ -53,9 +53,29 @@ export function jobBody(job: JobDetail, csrf: string, nowMs: number, notice?: st
     <h2 id="plan-h">Plan</h2>
     ${job.plan ? planView(job.plan) : html`<p class="muted">No plan yet (the job has not been translated).</p>`}
   </section>
+  ${reportsView(job, nowMs)}
   <section aria-labelledby="transfers-h" data-transfers>
     <h2 id="transfers-h">Transfers (${job.transfers.length})</h2>
     ${job.transfers.length === 0 ? html`<p class="muted">No calls made yet.</p>` : html`<ol class="transfers">${job.transfers.map((t) => transferView(t))}</ol>`}
+  </section>`;
+}
+
+const REPORT_LABELS: Record<string, string> = {
+  'told-queued': 'told: queued',
+  'told-done': 'told: in the ERP',
+  'told-failed': 'told: import failed',
+  'report-owed': 'outcome owed (retrying)',
+  'report-refused': 'outcome refused (retrying every 10 minutes)',
+};
+
+/** What each outside system was last told about the job, or why a report is still owed. */
+function reportsView(job: JobDetail, nowMs: number): SafeHtml | string {
+  const reports = job.reports ?? [];
+  if (reports.length === 0) return '';
+  return html`<section aria-labelledby="reports-h" data-reports>
+    <h2 id="reports-h">Reported to</h2>
+    <table><thead><tr><th scope="col">System</th><th scope="col">Status</th><th scope="col">Said</th><th scope="col">When</th></tr></thead>
+    <tbody>${reports.map((r) => html`<tr data-report="${r.system}" data-report-status="${r.status}"><td>${r.system === 'cablebuilder' ? 'CableBuilder' : 'Paperless Parts'}</td><td>${REPORT_LABELS[r.status] ?? r.status}</td><td>${r.message ?? ''}</td><td>${when(r.updatedAt, nowMs)}</td></tr>`)}</tbody></table>
   </section>`;
 }
 

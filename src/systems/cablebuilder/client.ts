@@ -54,7 +54,8 @@ export type DesignWriteResult = {
 export interface CableBuilderClient {
   /** Single-level: one element. Multi-level: children first (level, order descending), no duplicates. */
   getDesign(input: GetDesignInput): Promise<CommonDesign[]>;
-  updateDesign(design: CommonDesign): Promise<DesignWriteResult>;
+  /** `ctx.recorder` records the call somewhere else than the client's recorder (a job's transfers). */
+  updateDesign(design: CommonDesign, ctx?: { recorder?: TransferRecorder }): Promise<DesignWriteResult>;
   createDesign(design: CommonDesign): Promise<DesignWriteResult>;
   /**
    * Diagnostics and conformance only: sends `body` as given (no checks, no retry) to `path` below
@@ -91,10 +92,10 @@ export function createCableBuilderClient(options: CableBuilderClientOptions): Ca
   const short: HttpTarget = createHttpTarget({ ...common, timeoutMs: options.timeoutMs ?? DEFAULT_ASSUMPTIONS.clientTimeoutMs });
   const long: HttpTarget = createHttpTarget({ ...common, timeoutMs: options.multiLevelTimeoutMs ?? DEFAULT_ASSUMPTIONS.clientMultiLevelTimeoutMs });
 
-  async function call(target: HttpTarget, endpoint: CableBuilderCall, body: unknown, retrySafe: boolean, path = `/${endpoint}`, method: 'POST' | 'GET' | 'PUT' | 'DELETE' = 'POST'): Promise<unknown> {
+  async function call(target: HttpTarget, endpoint: CableBuilderCall, body: unknown, retrySafe: boolean, path = `/${endpoint}`, method: 'POST' | 'GET' | 'PUT' | 'DELETE' = 'POST', recorder?: TransferRecorder): Promise<unknown> {
     let response: HttpResponse;
     try {
-      response = await target.requestJson({ method, path, body, endpoint, retrySafe, headers });
+      response = await target.requestJson({ method, path, body, endpoint, retrySafe, headers, ...(recorder ? { recorder } : {}) });
     } catch (error) {
       // lib/http/transport.ts turns every 5xx into HttpAmbiguousError; CableBuilder's 500s carry a named
       // exception, several of them permanent (PlantDoesNotExist...), so read the name back.
@@ -118,9 +119,9 @@ export function createCableBuilderClient(options: CableBuilderClientOptions): Ca
       if (!parsed.success) throw new CableBuilderAnswerError('getDesign', `not an array of designs: ${parsed.error.issues[0]?.message ?? ''}`);
       return normaliseMultiLevel(parsed.data);
     },
-    async updateDesign(design) {
+    async updateDesign(design, ctx) {
       checkUpdateRequest(design);
-      const answer = await call(short, 'updateDesign', toWireDesign(design, 'update'), true);
+      const answer = await call(short, 'updateDesign', toWireDesign(design, 'update'), true, '/updateDesign', 'POST', ctx?.recorder);
       return writeResult('updateDesign', answer);
     },
     async createDesign(design) {

@@ -19,6 +19,11 @@ export const writeBackSchema = z.strictObject({
   revisionAttribute: z.string().min(1).nullable().default(null),
   /** Header attribute that receives the import status (values below). */
   statusAttribute: z.string().min(1).nullable().default(null),
+  /**
+   * Header attribute that receives one line saying what happened: `Imported into Cetec as … revision …`,
+   * or on failure what failed and that the design is not in the ERP. Null = not written.
+   */
+  messageAttribute: z.string().min(1).nullable().default(null),
   statusValues: z
     .strictObject({ done: z.string().default('In ERP'), queued: z.string().default('Queued for ERP'), failed: z.string().default('ERP import failed') })
     .default({ done: 'In ERP', queued: 'Queued for ERP', failed: 'ERP import failed' }),
@@ -47,12 +52,31 @@ export function refusalReasons(design: CommonDesign, accept: AcceptPolicy): stri
 
 export type ImportStatus = 'done' | 'queued' | 'failed';
 
-/** The `update` to send back (S10): header attributes only, `name` and `value` only; null when nothing is configured. */
-export function toWriteBack(design: CommonDesign, facts: { prcpart: string; revision: string; status: ImportStatus }, options: WriteBackOptions): CommonDesign | null {
+/** A write-back message is cut to this many characters (CableBuilder keeps values as text; its column size is unknown). */
+export const MESSAGE_MAX = 250;
+
+/** The write-back message for an outcome (S10, S11). */
+export function outcomeMessage(facts: { prcpart: string; revision: string; status: ImportStatus }, reason?: string): string {
+  if (facts.status === 'done') return `Imported into Cetec as ${facts.prcpart} revision ${facts.revision}`;
+  if (facts.status === 'queued') return `Queued for import into Cetec as ${facts.prcpart} revision ${facts.revision}`;
+  return `Not in Cetec: the import of ${facts.prcpart} revision ${facts.revision} failed${reason ? `: ${reason}` : ''}`;
+}
+
+export type WriteBackFacts = { prcpart: string; revision: string; status: ImportStatus; message?: string };
+
+/**
+ * The `update` to send back (S10): header attributes only, `name` and `value` only; null when nothing is configured.
+ * Only a done import writes the part number and revision: a queued or failed version is not in the
+ * ERP (what the attributes held before stays), so those write the status and, when configured, the
+ * message saying what is queued or what failed.
+ */
+export function toWriteBack(design: CommonDesign, facts: WriteBackFacts, options: WriteBackOptions): CommonDesign | null {
   const attributes: Array<{ name: string; value: string }> = [];
-  if (options.partAttribute !== null) attributes.push({ name: options.partAttribute, value: facts.prcpart });
-  if (options.revisionAttribute !== null) attributes.push({ name: options.revisionAttribute, value: facts.revision });
+  const inErp = facts.status === 'done';
+  if (options.partAttribute !== null && inErp) attributes.push({ name: options.partAttribute, value: facts.prcpart });
+  if (options.revisionAttribute !== null && inErp) attributes.push({ name: options.revisionAttribute, value: facts.revision });
   if (options.statusAttribute !== null) attributes.push({ name: options.statusAttribute, value: options.statusValues[facts.status] });
+  if (options.messageAttribute !== null && facts.message !== undefined) attributes.push({ name: options.messageAttribute, value: facts.message.slice(0, MESSAGE_MAX) });
   if (attributes.length === 0) return null;
   return { detail: { design: design.detail.design, designAlternative: design.detail.designAlternative }, header: { attributes } };
 }
