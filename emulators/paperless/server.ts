@@ -76,6 +76,10 @@ export type PaperlessEmulator = {
    */
   injectEvent(input: { type: string; data: JsonObject; related_object_type?: string | null; related_object?: string | null }): Promise<EventRecord>;
   setIntegrationActive(active: boolean): void;
+  /** Changes an order's status (OA1: pending, confirmed, on_hold, in_process, completed, cancelled) and emits `order.status_changed`. */
+  setOrderStatus(orderNumber: number, status: string): Promise<EventRecord>;
+  /** Edits an order in place, as a person editing it in Paperless would; no event (none is documented for edits). */
+  changeOrder(orderNumber: number, edit: (doc: JsonObject) => void): void;
   emitOrderCreated(orderNumber: number): Promise<EventRecord>;
   rotateToken(token: string): void;
   reset(): Promise<void>;
@@ -280,6 +284,27 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
       return event;
     },
     setIntegrationActive: (active) => setIntegrationActive(integrationUuid, active),
+    async setOrderStatus(number, status) {
+      const order = state.orders.get(number);
+      if (order === undefined) throw new StateError('not_found', `No order ${number}.`);
+      order.doc = { ...order.doc, status };
+      order.raw = null;
+      const event = addEvent(
+        state,
+        { type: 'order.status_changed', data: { uuid: order.uuid, number, status }, related_object_type: 'order', related_object: order.uuid, scope: null },
+        now(),
+      );
+      if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now()));
+      return event;
+    },
+    changeOrder(number, edit) {
+      const order = state.orders.get(number);
+      if (order === undefined) throw new StateError('not_found', `No order ${number}.`);
+      const doc = structuredClone(order.doc);
+      edit(doc);
+      order.doc = doc;
+      order.raw = null;
+    },
     emitOrderCreated,
     rotateToken: (t) => {
       token = t;

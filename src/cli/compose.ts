@@ -12,6 +12,7 @@ import type { Profile } from '../config/schema.ts';
 import { ConfigError } from '../config/errors.ts';
 import { createActionReporter, type ActionReporter } from '../engine/action-status.ts';
 import { createDiscovery, type Discovery } from '../engine/discovery.ts';
+import { createOrderWatch } from '../engine/order-watch.ts';
 import { createOrderExportHandler } from '../engine/order-export.ts';
 import { cetecPort, type CetecPort, type PaperlessPort } from '../engine/ports.ts';
 import type { FlowHandler } from '../engine/flow-handler.ts';
@@ -166,6 +167,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
     translate: (order, profile) => toOrderPlan(order, profileOf(profile).translation, { profile }),
     duplicateExternalKey: (profile) => profileOf(profile).cetec.duplicateExternalKey,
     retryPolicy: (profile) => profileOf(profile).retry,
+    exportStatuses: (profile) => profileOf(profile).discovery.exportStatuses,
     onStateChange,
   });
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -194,6 +196,16 @@ export async function openHub(options: HubOptions): Promise<Hub> {
         newOrders: p.discovery.newOrders,
         integrationActions: p.discovery.integrationActions,
         heartbeatEveryMs: p.schedule.heartbeatMinutes * 60_000,
+        watch: createOrderWatch({
+          store,
+          profile: name,
+          paperless: paperlessPort(name),
+          translate: (order) => toOrderPlan(order, p.translation, { profile: name }),
+          exportStatuses: p.discovery.exportStatuses,
+          recheckDays: p.discovery.recheckDays,
+          perPass: p.discovery.recheckPerPass,
+          logger,
+        }),
         logger,
       });
       discoveries.set(name, d);

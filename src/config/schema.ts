@@ -67,6 +67,16 @@ export const discoverySchema = z.strictObject({
   newOrders: z.boolean().default(true),
   /** Poll the managed integration for requested actions (needs paperless.integrationUuid). */
   integrationActions: z.boolean().default(true),
+  /**
+   * Paperless Parts order statuses that are exported (OA1: pending, confirmed, on_hold, in_process,
+   * completed, cancelled). Others are skipped with their reason and exported once their status
+   * changes to one of these. Default: the statuses of a placed, live order.
+   */
+  exportStatuses: z.array(z.string().min(1)).min(1).default(['pending', 'confirmed', 'in_process']),
+  /** Exports done within this many days are re-read to notice cancellations and changes (0: off). */
+  recheckDays: z.number().min(0).max(365).default(14),
+  /** Orders re-read per discovery pass by that re-check (the API allows 100 requests a minute). */
+  recheckPerPass: z.number().int().min(1).max(500).default(10),
 });
 
 export const profileSchema = z.strictObject({

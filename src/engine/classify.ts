@@ -9,15 +9,27 @@
  * | auth, config | pause the profile with the reason; the job goes back to pending |
  * | internal | needs-attention (a bug or unreadable stored state) |
  * | not a ShopwireError | retry: unexpected, possibly passing (a busy database); bounded by attempts |
+ *
+ * A `JobSkippedError` (kind data) is the one exception: the source says the job must not run (a
+ * Paperless order in a status that is not exported). The job ends `cancelled` with the reason,
+ * without counting an attempt, and runs again when its source changes (discovery replays it).
  */
 import { ShopwireError } from '../lib/errors.ts';
 import type { ErrorKind } from '../lib/errors.ts';
 import { redactText } from '../lib/redact.ts';
 import type { JobErrorRecord } from '../store/store.ts';
 
-export type FailureDecision = 'needs-attention' | 'retry' | 'pause-profile';
+export type FailureDecision = 'needs-attention' | 'retry' | 'pause-profile' | 'skip';
+
+/** The source says this job must not run now; the message says why and what would change that. */
+export class JobSkippedError extends ShopwireError {
+  constructor(message: string, options: { code: string; where?: string; details?: Record<string, unknown> }) {
+    super(message, { ...options, kind: 'data' });
+  }
+}
 
 export function decide(error: unknown): FailureDecision {
+  if (error instanceof JobSkippedError) return 'skip';
   if (!(error instanceof ShopwireError)) return 'retry';
   switch (error.kind) {
     case 'data':

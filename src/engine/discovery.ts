@@ -42,6 +42,8 @@ import {
   orderNumberFrom,
   quarantineOutcome,
 } from './event-types.ts';
+import { ORDER_NOT_EXPORTABLE } from './order-export.ts';
+import type { OrderWatch } from './order-watch.ts';
 import type { IntegrationActionLike, PaperlessPort } from './ports.ts';
 
 export { EVENT_TYPES } from './event-types.ts';
@@ -66,10 +68,11 @@ export type DiscoveryOptions = {
   /** Poll pages per pass (each page up to 100 events). */
   maxPages?: number;
   /**
-   * Called for an `order.status_changed` event about an order whose export is done: compares the
-   * order with what was exported (order-watch.ts). Absent: such events are only recorded.
+   * Re-reads exported (and skipped) orders: on `order.status_changed` about an order whose export
+   * is done or was skipped for its status, and as a periodic sweep each pass (order-watch.ts).
+   * Absent: such events are only recorded.
    */
-  recheckOrder?: (orderNumber: number, why: string) => Promise<string>;
+  watch?: OrderWatch;
   clock?: () => number;
   logger?: Logger;
 };
@@ -224,9 +227,10 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       throw new QuarantineError('order-number-missing', `${type} without an order number in data.number (got ${JSON.stringify(raw ?? null)})`);
     }
     const existing = await store.findJob('order-export', profile, String(number));
-    if (type === EVENT_TYPES.orderStatusChanged && existing !== null && existing.state === 'done') {
-      if (options.recheckOrder === undefined) return `recorded: order ${number} status changed after its export`;
-      return options.recheckOrder(number, `order.status_changed${facts.status === null ? '' : ` to ${facts.status}`}`);
+    const settled = existing !== null && (existing.state === 'done' || (existing.state === 'cancelled' && existing.lastError?.code === ORDER_NOT_EXPORTABLE));
+    if (type === EVENT_TYPES.orderStatusChanged && settled) {
+      if (options.watch === undefined) return `recorded: order ${number} status changed after its export`;
+      return options.watch.recheck(number, `order.status_changed${facts.status === null ? '' : ` to ${facts.status}`}`);
     }
     const { job } = await store.enqueueJob({ flow: 'order-export', profile, key: String(number), trigger: { kind: 'discovery' } });
     return `job ${job.id}`;
@@ -357,6 +361,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
         async () => ((options.newOrders ?? true) && !(await store.getProfile(profile)).paused ? discoverNewOrders() : []),
         [] as number[],
       );
+      await stage('re-check of exported orders', async () => options.watch?.sweep() ?? 0, 0);
       const reported = await stage('action reports', () => options.reporter.reconcile(profile), 0);
       if (fatal !== null) throw fatal;
       return { enqueued, events: polled.stored, actions: polled.actions, heartbeat: beat, reported, quarantined: polled.quarantined, problems };

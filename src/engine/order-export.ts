@@ -4,6 +4,7 @@
  * profile's options into a plan. Translation is passed in, so the engine imports no translator.
  */
 import { ShopwireError } from '../lib/errors.ts';
+import { JobSkippedError } from './classify.ts';
 import type { JobRecord } from '../store/store.ts';
 import type { Plan } from '../translate/plan.ts';
 import type { FlowHandler, JobContext } from './flow-handler.ts';
@@ -18,7 +19,28 @@ export type OrderExportHandlerOptions = {
   duplicateExternalKey: (profile: string) => DuplicateKeyBehaviour;
   retryPolicy?: (profile: string) => RetryPolicy;
   onStateChange?: (job: JobRecord) => Promise<void>;
+  /** Order statuses the profile exports (`discovery.exportStatuses`); absent: every status. */
+  exportStatuses?: (profile: string) => readonly string[];
 };
+
+export const ORDER_NOT_EXPORTABLE = 'paperless.order_not_exportable';
+
+/** The order's `status` as sent (any value), or null when it has none. */
+export function orderStatusOf(order: unknown): string | null {
+  const status = order !== null && typeof order === 'object' ? (order as { status?: unknown }).status : undefined;
+  return typeof status === 'string' && status.trim() !== '' ? status.trim() : null;
+}
+
+/** Throws JobSkippedError when the order's status is not one the profile exports. */
+export function assertExportable(number: number, order: unknown, statuses: readonly string[]): void {
+  const status = orderStatusOf(order);
+  if (status !== null && statuses.includes(status)) return;
+  const what = status === null ? 'has no status' : `is ${JSON.stringify(status)}`;
+  throw new JobSkippedError(
+    `order ${number} ${what} in Paperless Parts; shopwire exports orders in status ${statuses.join(', ')} (discovery.exportStatuses). Skipped: nothing was sent to Cetec; it is exported if its status changes to one of these.`,
+    { code: ORDER_NOT_EXPORTABLE, where: `order ${number} › status`, details: { status } },
+  );
+}
 
 export function orderNumberOf(job: JobRecord): number {
   const n = Number(job.key);
@@ -44,6 +66,8 @@ export function createOrderExportHandler(options: OrderExportHandlerOptions): Fl
           where: `order ${number}`,
         });
       }
+      const statuses = options.exportStatuses?.(ctx.job.profile);
+      if (statuses !== undefined) assertExportable(number, order, statuses);
       return options.translate(order, ctx.job.profile);
     },
     cetec: options.cetec,

@@ -156,6 +156,7 @@ export function createWorker(options: WorkerOptions): Worker {
         return await finish({ state: 'pending', countAttempt: false, error: record });
       }
       if (decision === 'needs-attention') return await finish({ state: 'needs-attention', error: record });
+      if (decision === 'skip') return await finish({ state: 'cancelled', error: record, countAttempt: false });
       const policy = policyFor(handler, job.profile);
       const wait = waitWithoutAttempt(error, policy.baseDelayMs);
       if (wait !== null) {

@@ -354,6 +354,11 @@ export function createStoreCore(options: StoreCoreOptions): Store {
       });
     },
 
+    async flagJob(jobId, error) {
+      const record: JobErrorRecord = { ...error, message: redactText(error.message), ...(error.where === undefined ? {} : { where: redactText(error.where) }) };
+      return operator(jobId, ['done'], (tx, now) => tx.run(jobs.flagDone(jobId, JSON.stringify(record), now)));
+    },
+
     async resolveStep(jobId, stepKey, status, result) {
       return operator(jobId, ['pending', 'retrying', 'needs-attention', 'cancelled', 'done'], async (tx, now) => {
         const changed = await tx.run(

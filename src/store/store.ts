@@ -222,6 +222,13 @@ export interface Store {
   cancelJob(jobId: string, reason?: string): Promise<OperatorResult>;
 
   /**
+   * A done job whose source changed after it was done (an order cancelled or edited in Paperless
+   * Parts after its export): needs-attention with `error` saying what changed and what to do. Its
+   * result (the Cetec numbers) is kept; nothing is sent anywhere.
+   */
+  flagJob(jobId: string, error: JobErrorRecord): Promise<OperatorResult>;
+
+  /**
    * Operators: record what a person established about one step of a job that is not running
    * (e.g. that a sales order import whose answer was lost did, or did not, create the order).
    */

@@ -111,6 +111,11 @@ export function jobStatements(d: Dialect) {
       UPDATE jobs SET state = 'cancelled', last_error = ${error}, finished_at = ${now}, updated_at = ${now}
       WHERE id = ${Number(id)} AND state IN ('pending', 'retrying', 'needs-attention')`,
 
+    /** A finished export whose source changed afterwards: a person must look (no lease, nothing running). */
+    flagDone: (id: string, error: string, now: number): Statement => sql`
+      UPDATE jobs SET state = 'needs-attention', last_error = ${error}, updated_at = ${now}
+      WHERE id = ${Number(id)} AND state = 'done'`,
+
     listJobs: (f: JobFilter, limit: number, offset: number): Statement => {
       const w = where(f);
       return merge(d, [sql`SELECT * FROM jobs WHERE `, w, sql` ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`]);
