@@ -234,6 +234,38 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         assert.deepEqual(await store.retryJob('999999'), { ok: false, code: 'not-found', reason: 'no job 999999' });
       }));
 
+    it('a done job whose source changed is flagged needs-attention, keeping its result; only done jobs can be', () =>
+      withStore(async (store) => {
+        const { job } = await store.enqueueJob(order('410'));
+        await store.claimJob('w', 60_000);
+        await store.finishJob(job.id, 'w', { state: 'done', result: { imports: [] } });
+        const flagged = await store.flagJob(job.id, { code: 'paperless.order_changed_after_export', kind: 'data', message: 'order 410 is now "cancelled"' });
+        assert.equal(flagged.ok && flagged.job.state, 'needs-attention');
+        assert.equal(flagged.ok && flagged.job.lastError?.code, 'paperless.order_changed_after_export');
+        assert.deepEqual(flagged.ok && flagged.job.result, { imports: [] });
+        assert.equal(await store.claimJob('w', 60_000), null, 'nothing runs');
+        const again = await store.flagJob(job.id, { code: 'x', kind: 'data', message: 'y' });
+        assert.equal(again.ok ? null : again.code, 'invalid-state');
+      }));
+
+    it('lists and counts quarantined events, newest first', () =>
+      withStore(async (store) => {
+        await store.saveEvents('prod', [
+          { uuid: 'e1', type: 'order.teleported', created: '2026-01-01T00:00:00Z', body: {} },
+          { uuid: 'e2', type: 'integration_action.requested', created: '2026-01-01T00:00:01Z', body: {} },
+          { uuid: 'e3', type: 'order.created', created: '2026-01-01T00:00:02Z', body: {} },
+        ]);
+        await store.markEventHandled('prod', 'e1', 'quarantined event-type-unknown: x');
+        await store.markEventHandled('prod', 'e2', 'quarantined action-not-found: y');
+        await store.markEventHandled('prod', 'e3', 'job 1');
+        assert.deepEqual((await store.quarantinedEvents({ limit: 10 })).map((e) => e.uuid).sort(), ['e1', 'e2']);
+        assert.deepEqual(await store.quarantinedEvents({ profile: 'other', limit: 10 }), []);
+        assert.deepEqual(
+          (await store.countQuarantined()).map((c) => [c.type, c.count]),
+          [['integration_action.requested', 1], ['order.teleported', 1]],
+        );
+      }));
+
     it('does not claim jobs of a paused profile', () =>
       withStore(async (store) => {
         await store.enqueueJob(order('500'));
