@@ -5,6 +5,8 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/load.ts';
+import { reloadConfig } from '../config/reload.ts';
+import type { ReloadOutcome } from '../server/ports.ts';
 import { createScheduler, type Scheduler } from '../engine/scheduler.ts';
 import type { FlowHandler } from '../engine/flow-handler.ts';
 import type { Logger } from '../lib/log.ts';
@@ -34,6 +36,8 @@ export type Daemon = {
   /** http://host:port */
   url: string;
   schedulers: Map<string, Scheduler>;
+  /** Reloads the config file (validated first; translation applies at once, the rest is reported as needing a restart) and logs the outcome. */
+  reload(actor: string): ReloadOutcome;
   stop(): Promise<void>;
 };
 
@@ -47,8 +51,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
   });
   const auth = resolveAuthSettings(config.dashboard, (name, usedAt) => config.secret(name, usedAt));
+  const reload = (actor: string): ReloadOutcome => {
+    const outcome = reloadConfig(config);
+    if (outcome.ok) {
+      logger.info({ actor, file: outcome.file, applied: outcome.applied, needsRestart: outcome.needsRestart }, outcome.needsRestart.length > 0 ? 'config reloaded; some changes need a restart' : 'config reloaded');
+    } else {
+      logger.warn({ actor, file: outcome.file, problems: outcome.problems }, 'config not reloaded: the file has problems; the running config is kept');
+    }
+    return outcome;
+  };
   const server = createServer({
-    port: createDashboardPort(hub.store),
+    port: createDashboardPort(hub.store, { reload }),
     config,
     logger,
     metrics: hub.metrics,
@@ -84,6 +97,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     server,
     url: `http://${host}:${address.port}`,
     schedulers,
+    reload,
     async stop() {
       await Promise.all([...schedulers.values()].map((s) => s.stop()));
       // HTTP before the worker: a request in flight (a CableBuilder Send Design waiting for its

@@ -6,7 +6,7 @@ import { parseQuarantineOutcome } from '../engine/event-types.ts';
 import { parseStoredPlan } from '../engine/stored-state.ts';
 import type { JobRecord, StoredEvent, Store, TransferRecord } from '../store/store.ts';
 import { CABLEBUILDER_LINK_PREFIX } from '../engine/design-report.ts';
-import type { DashboardPort, HistoryBucket, JobDetail, JobSummary, QuarantinedItem, TransferView, UnmappedValue } from '../server/ports.ts';
+import type { DashboardPort, HistoryBucket, JobDetail, JobSummary, QuarantinedItem, ReloadOutcome, TransferView, UnmappedValue } from '../server/ports.ts';
 import type { Plan } from '../translate/plan.ts';
 import { unmappedIn } from '../translate/unmapped.ts';
 import { isoOrNull } from './context.ts';
@@ -57,7 +57,12 @@ function storedPlan(job: JobRecord): Plan | null {
 }
 
 /** Phrases the translators use for values no mapping table maps (src/translate/*). */
-export function createDashboardPort(store: Store): DashboardPort {
+/** An error code that means "the job stopped because a mapping table lacks a value". */
+export function isMappingError(code: string): boolean {
+  return code === 'order.untranslatable' || code === 'design.untranslatable' || /unmapped|mapping/.test(code);
+}
+
+export function createDashboardPort(store: Store, options: { reload?: (actor: string) => ReloadOutcome } = {}): DashboardPort {
   const recent = async (limit: number): Promise<JobRecord[]> => (await store.listJobs({ limit, offset: 0 })).jobs;
   return {
     async listJobs(query) {
@@ -151,6 +156,18 @@ export function createDashboardPort(store: Store): DashboardPort {
         }
       }
       return [...seen.values()].sort((a, b) => b.count - a.count);
+    },
+    ...(options.reload ? { reloadConfig: async (actor: string) => options.reload!(actor) } : {}),
+    async retryMappingJobs(profile) {
+      const waiting: string[] = [];
+      for (let offset = 0; ; offset += 500) {
+        const { jobs } = await store.listJobs({ state: 'needs-attention', profile, limit: 500, offset });
+        for (const job of jobs) if (job.lastError && isMappingError(job.lastError.code)) waiting.push(job.id);
+        if (jobs.length < 500) break;
+      }
+      const retried: string[] = [];
+      for (const id of waiting) if ((await store.retryJob(id)).ok) retried.push(id);
+      return { retried };
     },
     async act(action, jobId) {
       const result = action === 'retry' ? await store.retryJob(jobId) : action === 'replay' ? await store.replayJob(jobId) : await store.cancelJob(jobId, 'cancelled from the dashboard');

@@ -32,7 +32,11 @@ export function register(program: Command): void {
         `shopwire running for ${daemon.hub.profiles.map((p) => p.name).join(', ')}\n` +
           `dashboard ${daemon.url}/   health ${daemon.url}/healthz   metrics ${daemon.url}/metrics\n`,
       );
+      // SIGHUP reloads the config file (a mapping fix needs no restart); the log says what it did.
+      const onHangup = (): void => void daemon.reload('SIGHUP');
+      process.on('SIGHUP', onHangup);
       const signal = await untilSignal();
+      process.off('SIGHUP', onHangup);
       logger.info({ signal }, 'stopping');
       await daemon.stop();
     });

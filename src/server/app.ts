@@ -68,6 +68,14 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     trustProxy: options.trustProxy ?? false,
     // Large enough for pasted orders on /preview routes (they raise it per route); small elsewhere.
     bodyLimit: 256 * 1024,
+    // Fastify would log two info lines per request (the dashboard refreshes every 15 s); requests
+    // are logged once, at debug, below, and server errors at warn.
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const line = { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 500) options.logger.warn(line, 'request failed');
+    else options.logger.debug(line, 'request');
   });
   const ctx: ServerContext = {
     port: options.port,

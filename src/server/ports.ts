@@ -166,6 +166,11 @@ export type ActionResult =
 
 export type StoreHealth = { ok: true } | { ok: false; reason: string };
 
+/** What a config reload did (src/config/reload.ts): translation applied at once, the rest needs a restart. */
+export type ReloadOutcome =
+  | { ok: true; file: string; applied: string[]; needsRestart: string[] }
+  | { ok: false; file: string | null; problems: string[] };
+
 export interface DashboardPort {
   /** Newest first. `total` counts all matches, ignoring limit and offset. */
   listJobs(query: JobQuery): Promise<{ jobs: JobSummary[]; total: number }>;
@@ -180,6 +185,10 @@ export interface DashboardPort {
   history(query: HistoryQuery): Promise<HistoryBucket[]>;
   /** Values seen in recent source data of a profile that no mapping table maps. */
   unmappedValues(profile: string): Promise<UnmappedValue[]>;
+  /** Reads the config file again, validated first (the old one is kept when it has problems). Absent where the hub cannot reload. */
+  reloadConfig?(actor: string): Promise<ReloadOutcome>;
+  /** Retries every needs-attention job of the profile that stopped on a missing mapping; returns their ids. */
+  retryMappingJobs?(profile: string, actor: string): Promise<{ retried: string[] }>;
   /** Events discovery set aside, newest first. */
   quarantined(limit: number): Promise<QuarantinedItem[]>;
   /** How many events are set aside, by profile and event type (for `/metrics`). */

@@ -40,6 +40,8 @@ export type HubWorld = {
   daemon: Daemon;
   /** Stops the hub and starts a new one on the same store with extra operation → location mappings. */
   restartWith(operations: Record<string, string>): Promise<Daemon>;
+  /** Rewrites the config file with extra operation → location mappings (or a broken file), leaving the hub running. */
+  rewriteConfig(operations: Record<string, string>, options?: { broken?: boolean }): void;
   close(): Promise<void>;
 };
 
@@ -50,7 +52,8 @@ export async function startHubWorld(): Promise<HubWorld> {
   const dir = mkdtempSync(path.join(tmpdir(), 'shopwire-hub-browser-'));
   writeFileSync(path.join(dir, 'secrets.yaml'), stringify({ CETEC_TOKEN, PAPERLESS_TOKEN }), { mode: 0o600 });
 
-  const start = async (extraOperations: Record<string, string>): Promise<Daemon> => {
+  const file = path.join(dir, 'shopwire.yaml');
+  const writeConfig = (extraOperations: Record<string, string>, broken = false): void => {
     // Entries the operator adds extend the built-in operations table.
     const operations = extraOperations;
     const config = {
@@ -69,8 +72,10 @@ export async function startHubWorld(): Promise<HubWorld> {
       server: { host: '127.0.0.1', port: 0 },
       dashboard: { users: [{ name: USER, passwordHash: hashPassword(PASSWORD) }], metrics: 'open' },
     };
-    const file = path.join(dir, 'shopwire.yaml');
-    writeFileSync(file, stringify(config));
+    writeFileSync(file, stringify(config) + (broken ? 'worker: { leaseSeconds: "a minute" }\n' : ''));
+  };
+  const start = async (extraOperations: Record<string, string>): Promise<Daemon> => {
+    writeConfig(extraOperations);
     return startDaemon({ config: loadConfig({ file, env: {} }), logger: silentLogger(), idleMs: 100 });
   };
 
@@ -80,6 +85,9 @@ export async function startHubWorld(): Promise<HubWorld> {
     paperless,
     dir,
     daemon,
+    rewriteConfig(operations, options = {}) {
+      writeConfig(operations, options.broken === true);
+    },
     async restartWith(operations) {
       await daemon.stop();
       daemon = await start(operations);

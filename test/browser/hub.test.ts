@@ -195,13 +195,16 @@ describe('the real hub in Chromium', { skip }, () => {
     await page.locator('section[data-transfers]').screenshot({ path: new URL('hub-job-done-transfers.png', SCREENSHOTS).pathname });
   });
 
-  test('fix the mapping, restart the hub, retry the failed job and watch it turn done', async () => {
-    // The mappings page lists the unmapped value with the job that has it.
+  test('fix the mapping in the file, reload without a restart, retry every job waiting on it, and watch it turn done', async () => {
+    // The mappings page lists the unmapped value with the job that has it, and the YAML that maps it.
     await page.goto(`${base()}/mappings`);
     const unmapped = page.locator('tr[data-unmapped-kind]', { has: page.locator(`a[href="/jobs/${badJobId}"]`) });
     assert.equal(await unmapped.count(), 1, (await page.locator('[data-unmapped]').textContent()) ?? 'no unmapped section');
-    unmappedOperation = (await unmapped.locator('code').textContent())!;
+    unmappedOperation = (await unmapped.locator('code').first().textContent())!;
     assert.equal(unmappedOperation, 'Levitation');
+    const yaml = (await unmapped.locator('[data-yaml]').textContent())!;
+    assert.equal(yaml, 'profiles:\n  shop:\n    translation:\n      routing:\n        operations:\n          Levitation: CETEC_KEY');
+    assert.match((await page.locator('section[data-mapping="operations"] p.muted').textContent())!, /26 entries: 26 of 26 built-in entries in force/);
     await record('mappings before');
     mappingRows = await page.locator('tr[data-unmapped-kind]').evaluateAll((rows: unknown[]) =>
       rows.map((r) => {
@@ -211,18 +214,37 @@ describe('the real hub in Chromium', { skip }, () => {
     );
     assert.equal(world.cetec.state.orders().length, GOOD_ORDERS, 'nothing of the bad order reached Cetec');
 
-    await world.restartWith({ [unmappedOperation]: 'assembly' });
-    await signIn();
-    await page.goto(`${base()}/jobs/${badJobId}`);
-    assert.equal(await stateOnPage(), 'needs-attention', 'a restart does not run a needs-attention job by itself');
+    // A broken file is refused whole: the running configuration stays.
+    world.rewriteConfig({ [unmappedOperation]: 'assembly' }, { broken: true });
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('button[data-action="reload"]').click();
+    await page.waitForURL(`${base()}/mappings/reload`);
+    assert.equal(await page.locator('[data-notice]').getAttribute('data-reload-ok'), 'false');
+    assert.match((await page.locator('[data-notice]').textContent())!, /not reloaded.*running configuration is kept.*worker\.leaseSeconds/s);
+    assert.match((await page.locator('section[data-mapping="operations"] p.muted').textContent())!, /26 of 26 built-in entries in force$/);
 
+    // The fixed file: reloaded without a restart; the table now has the entry on top of the built-in ones.
+    world.rewriteConfig({ [unmappedOperation]: 'assembly' });
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('button[data-action="reload"]').click();
+    await page.waitForURL(`${base()}/mappings/reload`);
+    assert.equal(await page.locator('[data-notice]').getAttribute('data-reload-ok'), 'true');
+    assert.match((await page.locator('[data-notice]').textContent())!, /new mappings in force for shop/);
+    assert.match((await page.locator('section[data-mapping="operations"] p.muted').textContent())!, /27 entries: 26 of 26 built-in entries in force, 1 added/);
+    await record('mappings reloaded');
+    await page.goto(`${base()}/jobs/${badJobId}`);
+    assert.equal(await stateOnPage(), 'needs-attention', 'a reload does not run a needs-attention job by itself');
+
+    // One action retries every job that waited on a mapping.
+    await page.goto(`${base()}/mappings`);
     page.once('dialog', (d) => {
-      assert.match(d.message(), /Run this job again now/);
+      assert.match(d.message(), /Retry every job of this profile that stopped on a missing mapping/);
       void d.accept();
     });
-    await page.locator('button[data-action="retry"]').click();
-    await page.waitForURL(`${base()}/jobs/${badJobId}?did=retry`);
-    assert.match((await page.locator('[data-notice]').textContent())!, /Retry requested/);
+    await page.locator('button[data-action="retry-mappings"]').click();
+    await page.waitForURL(`${base()}/mappings/retry`);
+    assert.match((await page.locator('[data-notice]').textContent())!, new RegExp(`Retry requested for 1 job\\(s\\) that waited on a mapping: ${badJobId}`));
+    await page.goto(`${base()}/jobs/${badJobId}`);
     await eventually('the retried job to be done', async () => {
       await page.reload();
       return (await stateOnPage()) === 'done' ? true : undefined;

@@ -11,7 +11,7 @@ import { loadOverview } from '../overview.ts';
 import type { ActionName } from '../ports.ts';
 import { PREVIEW_KINDS, type PreviewKind, type PreviewResult } from '../preview-types.ts';
 import { PREVIEW_BODY_LIMIT } from './api.ts';
-import { mappingsBody, settingsBody } from '../views/config-pages.ts';
+import { mappingsBody, settingsBody, type MappingsNotice } from '../views/config-pages.ts';
 import { confirmBody, jobBody } from '../views/job-page.ts';
 import { jobsBody } from '../views/jobs-page.ts';
 import { errorPage, layout } from '../views/layout.ts';
@@ -115,13 +115,61 @@ export async function pageRoutes(app: FastifyInstance, ctx: ServerContext): Prom
     return previewPage(request, reply, user, { kind, profile, text }, result);
   });
 
-  app.get<{ Querystring: { profile?: string } }>('/mappings', page, async (request, reply) => {
+  const mappingsPage = async (
+    request: Parameters<typeof pageUser>[0],
+    reply: FastifyReply,
+    requested: string | undefined,
+    notice?: MappingsNotice,
+  ): Promise<FastifyReply> => {
     const user = pageUser(request);
     const profiles = await profileNames(ctx);
-    const profile = request.query.profile && profiles.includes(request.query.profile) ? request.query.profile : ctx.config.defaultProfile;
+    const profile = requested && profiles.includes(requested) ? requested : ctx.config.defaultProfile;
     const { tables, settings } = mappingTables(ctx.config, profile);
     const unmapped = await ctx.port.unmappedValues(profile);
-    return sendPage(reply, layout({ title: 'Mappings', active: 'mappings', page: 'mappings', user, body: mappingsBody({ profiles, profile, tables, settings, unmapped }) }));
+    return sendPage(
+      reply,
+      layout({
+        title: 'Mappings',
+        active: 'mappings',
+        page: 'mappings',
+        user,
+        body: mappingsBody({ profiles, profile, tables, settings, unmapped, csrf: user.csrf, canReload: ctx.port.reloadConfig !== undefined, canRetry: ctx.port.retryMappingJobs !== undefined, ...(notice ? { notice } : {}) }),
+      }),
+      notice?.ok === false ? 422 : 200,
+    );
+  };
+
+  app.get<{ Querystring: { profile?: string } }>('/mappings', page, async (request, reply) => mappingsPage(request, reply, request.query.profile));
+
+  // Reload the config file: validated first; the running config is kept when it has problems.
+  app.post<{ Body: Record<string, string> }>('/mappings/reload', page, async (request, reply) => {
+    const user = pageUser(request);
+    if (!ctx.port.reloadConfig) return sendPage(reply, errorPage('Cannot reload', 'This hub cannot reload its configuration.', user), 409);
+    const outcome = await ctx.port.reloadConfig(user.name);
+    const notice: MappingsNotice = outcome.ok
+      ? {
+          ok: true,
+          lines: [
+            outcome.applied.length > 0 ? `Configuration reloaded from ${outcome.file}: new mappings in force for ${outcome.applied.map((a) => a.split('.')[1]).join(', ')}.` : `Configuration reloaded from ${outcome.file}: no mapping changed.`,
+            ...(outcome.needsRestart.length > 0 ? [`These changes need a restart to take effect: ${outcome.needsRestart.join(', ')}.`] : []),
+          ],
+        }
+      : { ok: false, lines: ['The configuration was not reloaded: the file has problems, so the running configuration is kept.', ...outcome.problems] };
+    return mappingsPage(request, reply, request.body?.profile, notice);
+  });
+
+  // Retry, in one action, every job of the profile that stopped on a missing mapping.
+  app.post<{ Body: Record<string, string> }>('/mappings/retry', page, async (request, reply) => {
+    const user = pageUser(request);
+    if (!ctx.port.retryMappingJobs) return sendPage(reply, errorPage('Cannot retry', 'This hub cannot retry jobs from here.', user), 409);
+    const profiles = await profileNames(ctx);
+    const profile = request.body?.profile && profiles.includes(request.body.profile) ? request.body.profile : ctx.config.defaultProfile;
+    const { retried } = await ctx.port.retryMappingJobs(profile, user.name);
+    return mappingsPage(request, reply, profile, {
+      ok: true,
+      lines: [retried.length === 0 ? 'No job of this profile was waiting on a mapping.' : `Retry requested for ${retried.length} job(s) that waited on a mapping: ${retried.slice(0, 10).join(', ')}${retried.length > 10 ? ', …' : ''}.`],
+      jobIds: retried,
+    });
   });
 
   app.get('/settings', page, async (request, reply) =>

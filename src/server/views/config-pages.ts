@@ -2,6 +2,30 @@ import { html, query, type SafeHtml } from '../html.ts';
 import type { MappingTable, MaskedConfig } from '../config-view.ts';
 import type { UnmappedValue } from '../ports.ts';
 import { jsonBlock } from './job-page.ts';
+import { tableOrigin } from '../../translate/mapping-table.ts';
+import { DEFAULT_OPERATIONS, DEFAULT_PAYMENT_TERMS, DEFAULT_SHIP_VIA } from '../../translate/order-to-cetec/options.ts';
+import { yamlToAdd } from '../../translate/unmapped.ts';
+
+/** What a reload or a retry from the Mappings page did. */
+export type MappingsNotice = { ok: boolean; lines: string[]; jobIds?: string[] };
+
+/** Built-in tables, to say how many of their entries are in force. */
+const DEFAULT_TABLES: Record<string, Readonly<Record<string, string>>> = {
+  'translation.routing.operations': DEFAULT_OPERATIONS,
+  'translation.salesOrder.shipVia': DEFAULT_SHIP_VIA,
+  'translation.salesOrder.paymentTerms': DEFAULT_PAYMENT_TERMS,
+};
+
+function originNote(table: MappingTable): string {
+  const key = Object.keys(DEFAULT_TABLES).find((k) => table.source.endsWith(k));
+  if (key === undefined) return '';
+  const o = tableOrigin(Object.fromEntries(table.entries), DEFAULT_TABLES[key]!);
+  const parts = [`${o.defaultsInForce} of ${o.defaults} built-in entries in force`];
+  if (o.added.length) parts.push(`${o.added.length} added`);
+  if (o.overridden.length) parts.push(`${o.overridden.length} changed`);
+  if (o.removed.length) parts.push(`${o.removed.length} removed`);
+  return ` — ${table.entries.length} entries: ${parts.join(', ')}`;
+}
 
 export function mappingsBody(input: {
   profiles: string[];
@@ -9,26 +33,48 @@ export function mappingsBody(input: {
   tables: MappingTable[];
   settings: [string, string][];
   unmapped: UnmappedValue[];
+  csrf?: string;
+  canReload?: boolean;
+  canRetry?: boolean;
+  notice?: MappingsNotice;
 }): SafeHtml {
   return html`<h1>Mappings</h1>
+  ${input.notice
+    ? html`<div class="${input.notice.ok ? 'notice' : 'alert'}" role="status" data-notice data-reload-ok="${String(input.notice.ok)}">${input.notice.lines.map((l) => html`<p>${l}</p>`)}</div>`
+    : ''}
   <form method="get" action="/mappings" class="filters">
     <label>Profile <select name="profile">${input.profiles.map((p) => html`<option value="${p}"${p === input.profile ? html` selected` : ''}>${p}</option>`)}</select></label>
     <button type="submit">Show</button>
   </form>
+  ${input.csrf && (input.canReload || input.canRetry)
+    ? html`<div class="actions" role="group" aria-label="Mapping actions">
+        ${input.canReload
+          ? html`<form method="post" action="/mappings/reload" data-confirm="Read the config file again? It is checked first; with any problem the running configuration is kept.">
+              <input type="hidden" name="_csrf" value="${input.csrf}"><input type="hidden" name="profile" value="${input.profile}">
+              <button type="submit" data-action="reload">Reload configuration</button></form>`
+          : ''}
+        ${input.canRetry
+          ? html`<form method="post" action="/mappings/retry" data-confirm="Retry every job of this profile that stopped on a missing mapping?">
+              <input type="hidden" name="_csrf" value="${input.csrf}"><input type="hidden" name="profile" value="${input.profile}">
+              <button type="submit" data-action="retry-mappings">Retry jobs waiting on a mapping</button></form>`
+          : ''}
+      </div>`
+    : ''}
   <section aria-labelledby="unmapped-h" data-unmapped>
     <h2 id="unmapped-h">Seen in recent data, not mapped (${input.unmapped.length})</h2>
     ${input.unmapped.length === 0
       ? html`<p class="muted">Every operation, resource and shipping method seen recently is mapped.</p>`
-      : html`<table><thead><tr><th scope="col">Kind</th><th scope="col">Value</th><th scope="col" class="num">Jobs</th><th scope="col">Examples</th></tr></thead>
-          <tbody>${input.unmapped.map(
-            (u) => html`<tr data-unmapped-kind="${u.kind}"><td>${u.kind}</td><td><code>${u.value}</code></td><td class="num">${u.count}</td><td>${u.jobIds.slice(0, 3).map((id, i) => html`${i > 0 ? ', ' : ''}<a href="/jobs/${id}">${id}</a>`)}</td></tr>`,
-          )}</tbody></table>
-          <p>Add each to the matching table in the config file (docs/configuration.md), then retry the jobs that needed it.</p>`}
+      : html`<table class="unmapped"><thead><tr><th scope="col">Kind</th><th scope="col">Value</th><th scope="col" class="num">Jobs</th><th scope="col">Examples</th><th scope="col">YAML to add</th></tr></thead>
+          <tbody>${input.unmapped.map((u) => {
+            const yaml = yamlToAdd(u.kind, u.value, input.profile);
+            return html`<tr data-unmapped-kind="${u.kind}"><td>${u.kind}</td><td><code>${u.value}</code></td><td class="num">${u.count}</td><td>${u.jobIds.slice(0, 3).map((id, i) => html`${i > 0 ? ', ' : ''}<a href="/jobs/${id}">${id}</a>`)}</td><td>${yaml ? html`<pre class="yaml" data-yaml>${yaml}</pre>` : html`<span class="muted">see the job</span>`}</td></tr>`;
+          })}</tbody></table>
+          <p>Add each to the config file (replace <code>CETEC_KEY</code> with the Cetec key; the entries extend the built-in table), press Reload configuration, then Retry jobs waiting on a mapping.</p>`}
   </section>
   ${input.tables.map(
     (t) => html`<section aria-labelledby="map-${t.name}" data-mapping="${t.name}">
       <h2 id="map-${t.name}">${t.name}</h2>
-      <p class="muted"><code>${t.source}</code></p>
+      <p class="muted"><code>${t.source}</code>${originNote(t)}</p>
       ${t.entries.length === 0
         ? html`<p class="muted">Empty.</p>`
         : html`<table class="map"><thead><tr><th scope="col">From</th><th scope="col">To</th></tr></thead>
@@ -43,7 +89,7 @@ export function mappingsBody(input: {
 
 export function settingsBody(masked: MaskedConfig): SafeHtml {
   return html`<h1>Settings</h1>
-  <p>Read from <code>${masked.file ?? 'the built-in example configuration'}</code>. Default profile: <strong>${masked.defaultProfile}</strong>. Change settings in that file and restart shopwire.</p>
+  <p>Read from <code>${masked.file ?? 'the built-in example configuration'}</code>. Default profile: <strong>${masked.defaultProfile}</strong>. Change settings in that file; mapping tables and translation options take effect with Reload configuration (on the Mappings page) or <code>kill -HUP</code> of the hub, everything else with a restart.</p>
   <section aria-labelledby="secrets-h" data-secrets>
     <h2 id="secrets-h">Secrets</h2>
     <p>Only names are shown. Values live in the environment or the secrets file.</p>
