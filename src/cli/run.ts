@@ -8,20 +8,36 @@ import { createLogger } from '../lib/log.ts';
 import { commandConfig } from './context.ts';
 import { startDaemon, untilSignal } from './daemon.ts';
 import { cableBuilderWiring } from './cablebuilder.ts';
+import { ConfigError } from '../config/errors.ts';
+
+/**
+ * The port to listen on: `--port`, else `SHOPWIRE_PORT`, else the config's `server.port`
+ * (undefined). Lets one config file serve several instances on one machine (docs/scaling.md).
+ */
+export function listenPort(option: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  const [value, source] = option !== undefined ? [option, '--port'] : [env.SHOPWIRE_PORT || undefined, 'SHOPWIRE_PORT'];
+  if (value === undefined) return undefined;
+  const port = /^\d{1,5}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) throw new ConfigError(`${source}: ${JSON.stringify(value)} is not a port number (0 to 65535; 0 picks a free one)`);
+  return port;
+}
 
 export function register(program: Command): void {
   program
     .command('run')
     .description('the daemon: schedules, workers, HTTP server')
     .option('-p, --profile <name...>', 'only these profiles (default: all)')
-    .action(async (options: { profile?: string[] }, command: Command) => {
+    .option('--port <n>', 'listen on this port instead of server.port (also SHOPWIRE_PORT; 0: any free port)')
+    .action(async (options: { profile?: string[]; port?: string }, command: Command) => {
       const config = commandConfig(command);
+      const port = listenPort(options.port, process.env);
       const logger = createLogger({ level: process.env.SHOPWIRE_LOG_LEVEL ?? 'info' });
       const cablebuilder = cableBuilderWiring(config, logger);
       const daemon = await startDaemon({
         config,
         logger,
         ...(options.profile ? { profiles: options.profile } : {}),
+        ...(port === undefined ? {} : { port }),
         plugins: cablebuilder.plugins,
         handlers: cablebuilder.handlers,
       });

@@ -72,7 +72,7 @@ export type E2E = {
   /** `shopwire <args>` with the config, to completion (killed after `timeoutMs`). */
   cli(args: string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
   /** `shopwire run` in the background; resolves once it says it is running. */
-  startHub(options?: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number }): Promise<HubProcess>;
+  startHub(options?: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number; args?: string[] }): Promise<HubProcess>;
   /** The hub's store, opened from this process (SQLite in WAL mode admits several processes). */
   store(): Promise<Store>;
   /** The plan the real translator makes for an order the Paperless emulator holds. */
@@ -118,7 +118,7 @@ export async function startE2E(options: EnvOptions = {}): Promise<E2E> {
     writeConfig,
     cli: (args, o = {}) => runCli(['--config', configPath, ...args], { env: { ...env, ...o.env }, timeoutMs: o.timeoutMs ?? 60_000, children }),
     async startHub(o = {}) {
-      const hub = spawnHub(['--config', configPath, 'run'], { ...env, ...o.env }, children);
+      const hub = spawnHub(['--config', configPath, 'run', ...(o.args ?? [])], { ...env, ...o.env }, children);
       await waitForOutput(hub, /shopwire running/, o.readyTimeoutMs ?? 20_000);
       return hub;
     },
