@@ -6,11 +6,11 @@
  * mapping gap (it lands in needs-attention), and cable designs sent from CableBuilder.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { startCableBuilderEmulator } from '../../emulators/cablebuilder/server.ts';
 import { startCetecEmulator } from '../../emulators/cetec/server.ts';
 import { startPaperlessEmulator } from '../../emulators/paperless/server.ts';
@@ -48,6 +48,26 @@ export function register(program: Command): void {
       await demo.stop();
       process.stdout.write(summary);
     });
+}
+
+/**
+ * The demo's config file. A new one is written whole. An existing one (a `--dir` used before) keeps
+ * the operator's edits, comments included: only what changes with every start is set in it (the
+ * emulators' addresses, the integration uuid, the port and the demo user's new password hash).
+ */
+function demoConfigText(file: string, fresh: Record<string, any>): string {
+  if (!existsSync(file)) return `# Written by \`shopwire demo\`: emulators on loopback, fresh tokens in secrets.yaml. Edits are kept by \`demo --dir\`.\n${stringify(fresh)}`;
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  const demo = fresh.profiles.demo;
+  doc.setIn(['profiles', 'demo', 'paperless', 'baseUrl'], demo.paperless.baseUrl);
+  doc.setIn(['profiles', 'demo', 'paperless', 'integrationUuid'], demo.paperless.integrationUuid);
+  doc.setIn(['profiles', 'demo', 'cetec', 'baseUrl'], demo.cetec.baseUrl);
+  doc.setIn(['server', 'port'], fresh.server.port);
+  doc.setIn(['cablebuilder', 'client', 'baseUrl'], fresh.cablebuilder.client.baseUrl);
+  const users = (doc.getIn(['dashboard', 'users']) as { items?: unknown[] } | undefined)?.items ?? [];
+  const index = users.findIndex((u) => (u as { get?(k: string): unknown }).get?.('name') === 'demo');
+  doc.setIn(['dashboard', 'users', index === -1 ? users.length : index], doc.createNode(fresh.dashboard.users[0]));
+  return doc.toString();
 }
 
 export type Demo = { banner: string; summary(): Promise<string>; stop(): Promise<void> };
@@ -102,7 +122,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   };
   const configFile = path.join(dir, 'shopwire.yaml');
   writeFileSync(path.join(dir, 'secrets.yaml'), stringify(secrets), { mode: 0o600 });
-  writeFileSync(configFile, `# Written by \`shopwire demo\`: emulators on loopback, fresh tokens in secrets.yaml.\n${stringify(config)}`);
+  writeFileSync(configFile, demoConfigText(configFile, config));
   const loaded = loadConfig({ file: configFile, env: {} });
   const logger = createLogger({ level: process.env.SHOPWIRE_LOG_LEVEL ?? 'warn' });
   const wiring = cableBuilderWiring(loaded, logger);
@@ -155,8 +175,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     `  Paperless Parts emulator  ${paperless.url}   (${Number(options.orders) + 2} orders waiting; one more every ${options.every} s)`,
     `  Cetec emulator            ${cetec.url}/__emulator/state   (what arrived in the ERP)`,
     `  CableBuilder emulator     ${cablebuilder.origin}/__emulator/state   (designs sent to ${sendTo.url})`,
-    `  config         ${configFile}`,
-    `  try            npm exec shopwire -- status --config ${configFile}`,
+    `  config         ${configFile}${options.dir ? '   (kept, with your edits, for the next demo --dir)' : '   (in a temporary folder, removed when the demo stops; --dir keeps one)'}`,
+    `  try            npm run shopwire -- --config ${configFile} status`,
     '  stop           Ctrl-C',
     '',
   ].join('\n');
@@ -172,6 +192,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       clearInterval(timer);
       await daemon.stop();
       await Promise.all([cetec.close(), paperless.close(), cablebuilder.close()]);
+      // A folder the demo made for itself goes with it: its secrets and database included.
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
