@@ -317,4 +317,32 @@ describe('the real hub in Chromium', { skip }, () => {
     // The tokens were really used: the transfers went through with them.
     assert.ok(world.cetec.journal().length > 0);
   });
+
+  test('at phone width (390 px) Jobs, Mappings, Settings, a job and the overview scroll only down, and the navigation fits', async () => {
+    const phone = await browser.context.newPage();
+    try {
+      await phone.setViewportSize({ width: 390, height: 844 });
+      const { jobs } = await apiJson<{ jobs: JobRow[] }>('/api/v1/jobs?limit=1');
+      const pages: [string, string][] = [['/', 'overview'], ['/jobs', 'jobs'], ['/mappings', 'mappings'], ['/settings', 'settings'], [`/jobs/${jobs[0]!.id}`, 'job']];
+      const overflow: string[] = [];
+      for (const [url, name] of pages) {
+        await phone.goto(`${base()}${url}`);
+        // Measured in the page (a string, so the test needs no DOM types).
+        const widths = (await phone.evaluate(`(() => {
+          const doc = document.documentElement;
+          const nav = document.querySelector('header.top');
+          const wide = [...document.querySelectorAll('body *')]
+            .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1 && !e.parentElement.closest('table, pre'))
+            .slice(0, 5)
+            .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : '') + ' (' + Math.round(e.getBoundingClientRect().right) + ' px)');
+          return { scroll: doc.scrollWidth, client: doc.clientWidth, nav: nav ? nav.scrollWidth : 0, wide };
+        })()`)) as { scroll: number; client: number; nav: number; wide: string[] };
+        if (widths.scroll > widths.client || widths.nav > widths.client) overflow.push(`${url}: page ${widths.scroll} px, nav ${widths.nav} px in ${widths.client} px; wider: ${widths.wide.join(', ')}`);
+        await phone.screenshot({ path: new URL(`phone-${name}.png`, SCREENSHOTS).pathname, fullPage: false });
+      }
+      assert.deepEqual(overflow, []);
+    } finally {
+      await phone.close();
+    }
+  });
 });
