@@ -11,7 +11,7 @@
  * everything but static assets.
  */
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { redactText } from '../lib/redact.ts';
@@ -70,7 +70,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     bodyLimit: 256 * 1024,
     // Fastify would log two info lines per request (the dashboard refreshes every 15 s); requests
     // are logged once, at debug, below, and server errors at warn.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.addHook('onResponse', async (request, reply) => {
     const line = { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };

@@ -53,6 +53,7 @@ test('run reloads its config on SIGHUP: a broken file is refused, a mapping fix 
     for (let i = 0; i < 3; i++) assert.equal((await fetch(`${url}/healthz`)).status, 200);
     await new Promise((r) => setTimeout(r, 300));
     assert.doesNotMatch(hub.stderr(), /incoming request|request completed|"msg":"request"/);
+    assert.doesNotMatch(hub.stderr(), /Deprecation|FSTDEP/, 'no deprecation warning on stderr');
   } finally {
     await stopHub(hub);
   }
