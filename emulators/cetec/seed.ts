@@ -56,7 +56,7 @@ export const DEFAULT_CETEC_SEED: CetecSeed = {
   shipCodes: keyed(
     [
       'pickup', 'local_delivery', 'ups_early_am_overnight', 'ups_next_day_air', 'ups_second_day_air', 'ups_ground',
-      'fedex_early_am_overnight', 'fedex_next_day_air', 'fedex_second_day_air', 'fedex_ground',
+      'fedex_early_am_overnight', 'fedex_next_day_air', 'fedex_second_day_air', 'fedex_ground', 'ups_expedited', 'fedex_expedited',
     ],
     1,
   ),

@@ -451,7 +451,7 @@ export function generateOrder(seed: number, options: GenerateOrderOptions = {}):
 
 /** Ways `generateBadOrder` breaks an order, each with the error code the translation must give. */
 export const BAD_ORDER_DEFECTS = [
-  { defect: 'money-as-float', code: 'order.invalid', issue: 'schema' },
+  { defect: 'money-not-a-number', code: 'order.invalid', issue: 'schema' },
   { defect: 'unknown-component-type', code: 'order.invalid', issue: 'schema' },
   { defect: 'missing-ships-on', code: 'order.invalid', issue: 'schema' },
   { defect: 'no-items', code: 'order.invalid', issue: 'schema' },
@@ -497,8 +497,9 @@ export function generateBadOrder(seed: number, number: number, defect?: BadOrder
   const parent = comps[parentIndex]!;
   let path = '';
   switch (spec.defect) {
-    case 'money-as-float':
-      first.unit_price = 12.5;
+    case 'money-not-a-number':
+      // A JSON number is valid money (OA1/OA2 declare numbers); text that is not a number is not.
+      first.unit_price = '12,50 USD';
       path = 'order_items[0].unit_price';
       break;
     case 'unknown-component-type':

@@ -130,6 +130,7 @@ function writeOrder(order: CetecImportOrder, out: string[]): void {
   field('ship to', joinAddress(order.shipto_name, order.shipto_address_1, order.shipto_address_2, order.shipto_city, order.shipto_state, order.shipto_zip));
   field('bill to', joinAddress(order.billto_name, order.billto_address_1, order.billto_address_2, order.billto_city, order.billto_state, order.billto_zip));
   field('ship via', order.ship_via || '(customer default)');
+  field('shipping instr.', order.shipping_instructions);
   field('po', order.po);
   field('terms', order.terms_external_key ?? order.terms_description);
   if (order.payment_type_id !== undefined) field('prepayment', `type ${order.payment_type_id}, ${order.prepayment_amount ?? ''}, ref ${order.prepayment_ref ?? ''}`);

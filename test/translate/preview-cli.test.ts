@@ -54,7 +54,7 @@ test('an order that cannot be translated exits 2 with every problem on stderr (a
   const cwd = mkdtempSync(path.join(tmpdir(), 'shopwire-preview-'));
   try {
     const doc = JSON.parse(readFileSync(orderFile, 'utf8'));
-    doc.order_items[0].unit_price = 551.56;
+    doc.order_items[0].unit_price = '551,56';
     doc.order_items[1].ships_on = null;
     const file = path.join(cwd, 'bad.json');
     writeFileSync(file, JSON.stringify(doc));

@@ -56,9 +56,14 @@ describe('routing', () => {
     assert.deepEqual(locations[1], { location_external_key: 'anodize', build_order: 2, lead_time: 9 });
     assert.deepEqual(locations[3], { location_external_key: 'heat_treat', build_order: 4, lead_time: 9 });
     assert.equal(locations[2]!.operations![0]!.place_in_line, 2);
-    // No row for the quantity → 0.
-    const none = singlePartOrder([op('Anodize', { is_outside_service: true, quantities })], { deliver_quantity: 3 });
-    assert.equal(boms(plan(none))[0]!.locations![0]!.lead_time, 0);
+    // A quantity that is not a quote break: the break that prices it (largest not above), with a warning.
+    const between = plan(singlePartOrder([op('Anodize', { is_outside_service: true, quantities })], { deliver_quantity: 3 }));
+    assert.equal(boms(between)[0]!.locations![0]!.lead_time, 4);
+    assert.ok(between.warnings.some((w) => w.code === 'lead-time.break' && /quantity 3 is not a quote break; lead time 4 days taken from the break at 1/.test(w.message)));
+    const above = plan(singlePartOrder([op('Anodize', { is_outside_service: true, quantities })], { deliver_quantity: 40 }));
+    assert.equal(boms(above)[0]!.locations![0]!.lead_time, 9, 'above the largest break: the largest');
+    const below = plan(singlePartOrder([op('Anodize', { is_outside_service: true, quantities: quantities.slice(1) })], { deliver_quantity: 2 }));
+    assert.equal(boms(below)[0]!.locations![0]!.lead_time, 9, 'below the smallest break: the smallest');
   });
 
   test('skip list: Production Volume, Part Complexity…, Customer Part Number…, cost-only lines', () => {
@@ -309,11 +314,17 @@ describe('sales order', () => {
     assert.equal(translationError(order([item([comp(1, 'manufactured')], 1, { ships_on: '2021-02-30' })])).issues[0]!.code, 'date.invalid');
   });
 
-  test('money is never turned into a float', () => {
-    const doc = order([item([comp(1, 'manufactured')], 1, { unit_price: '0.30000000000000004', ordered_add_ons: [{ name: 'Fee', price: '98765432109.876543' }] })]);
-    const lines = salesOrder(plan(doc)).lines;
-    assert.deepEqual(lines.map((l) => l.resale), ['0.30000000000000004', '98765432109.876543']);
-    assert.equal(translationError(order([item([comp(1, 'manufactured')], 1, { unit_price: 0.3 })])).code, 'order.invalid');
+  test('money is never turned into a float; more decimals than priceDecimals round half to even, exactly, with a warning', () => {
+    const doc = order([item([comp(1, 'manufactured')], 1, { unit_price: '0.30000000000000004', ordered_add_ons: [{ name: 'Fee', price: '98765432109.876543' }, { name: 'Tie', price: '2.00005' }, { name: 'Up', price: '2.00015' }, { name: 'Piece', price: '0.9310' }] })]);
+    const p = plan(doc);
+    assert.deepEqual(salesOrder(p).lines.map((l) => l.resale), ['0.3000', '98765432109.8765', '2.0000', '2.0002', '0.9310']);
+    assert.equal(p.warnings.filter((w) => w.code === 'price.rounded').length, 4);
+    const wide = plan(doc, options({ salesOrder: { priceDecimals: 8 } }));
+    assert.deepEqual(salesOrder(wide).lines.map((l) => l.resale), ['0.30000000', '98765432109.876543', '2.00005', '2.00015', '0.9310']);
+    // JSON numbers (OA1/OA2 declare money as numbers) are read exactly by their decimal text.
+    const numbers = order([item([comp(1, 'manufactured')], 1, { unit_price: 0.3, ordered_add_ons: [{ name: 'Fee', price: 1000 }] })]);
+    assert.deepEqual(salesOrder(plan(numbers)).lines.map((l) => l.resale), ['0.3', '1000']);
+    assert.equal(translationError(order([item([comp(1, 'manufactured')], 1, { unit_price: '0,30' })])).code, 'order.invalid');
   });
 
   test('external key template: configurable, must contain {order}', () => {

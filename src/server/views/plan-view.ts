@@ -71,6 +71,7 @@ function salesOrder(order: CetecImportOrder): SafeHtml {
     ['Customer no.', order.customer_custnum],
     ['PO', order.po],
     ['Ship via', order.ship_via],
+    ['Shipping instructions', order.shipping_instructions],
     ['Terms', order.terms_description ?? order.terms_external_key],
     ['Location', order.location],
     ['Ship to', [order.shipto_name, order.shipto_address_1, order.shipto_city, order.shipto_state, order.shipto_zip].filter(Boolean).join(', ')],

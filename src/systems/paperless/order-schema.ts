@@ -16,8 +16,23 @@
  */
 import { z } from 'zod';
 
-/** Money is a JSON string holding a decimal number ("551.56", "0.9310"); never a float. */
-export const moneySchema = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number in a string, e.g. "12.50"');
+/**
+ * Money: the API sends a JSON string holding a decimal number ("551.56", "0.9310"); OA1/OA2 declare
+ * numbers, so a JSON number is accepted too and read exactly (lib/money.ts `exactAmount`).
+ */
+export const moneySchema = z.union([
+  z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number (e.g. "12.50" or 12.5)'),
+  z.number().finite('must be a decimal number (e.g. "12.50" or 12.5)'),
+]);
+
+/** Hours (setup, runtime): a JSON number, or a numeric string as some captures carry. */
+export const hoursSchema = z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of hours, e.g. 0.5')]);
+
+/** Hours as a number (null when absent); a numeric string is read exactly as its decimal value. */
+export function hoursOf(value: number | string | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'number' ? value : Number(value);
+}
 
 /** Plain calendar date as Paperless sends `ships_on`. */
 export const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
@@ -42,9 +57,9 @@ export const operationSchema = z.object({
   position: z.number().nullish(),
   is_outside_service: z.boolean().nullish(),
   /** Hours per lot. */
-  setup_time: z.number().nonnegative().nullish(),
+  setup_time: hoursSchema.nullish(),
   /** Hours per piece. */
-  runtime: z.number().nonnegative().nullish(),
+  runtime: hoursSchema.nullish(),
   notes: optText,
   /**
    * Checked where used (operationQuantitySchema, costingVariableSchema): only outside services read
@@ -60,7 +75,10 @@ export type ComponentType = (typeof COMPONENT_TYPES)[number];
 
 export const componentSchema = z.object({
   id: z.number().int(),
-  type: z.enum(COMPONENT_TYPES),
+  /** Deprecated in OA2 (in favour of is_assembly + obtain_method); may be absent: see componentType. */
+  type: z.enum(COMPONENT_TYPES).nullish(),
+  is_assembly: z.boolean().nullish(),
+  obtain_method: z.string().nullish(),
   is_root_component: z.boolean().nullish(),
   children: z.array(z.object({ child_id: z.number().int(), quantity: z.number().positive() })).nullish(),
   innate_quantity: count.nullish(),
@@ -72,12 +90,13 @@ export const componentSchema = z.object({
   part_uuid: optText,
   material: z.object({ name: z.string() }).nullish(),
   process: z.object({ name: z.string().nullish() }).nullish(),
+  purchased_component: z.object({}).nullish(),
   material_operations: z.array(operationSchema).nullish(),
   shop_operations: z.array(operationSchema).nullish(),
 });
 
 export const orderedAddOnSchema = z.object({
-  name: z.string(),
+  name: z.string().nullish(),
   price: moneySchema,
   quantity: z.number().nullish(),
   notes: optText,
@@ -136,26 +155,41 @@ export const orderSchema = z.object({
   shipping_info: addressSchema.nullish(),
   shipping_option: z
     .looseObject({
-      type: z.string(),
+      type: z.string().nullish(),
       shipping_method: optText,
       customers_carrier: optText,
+      customers_account_number: optText,
     })
     .nullish(),
+  /** Always an object in every capture, but nullable in the SDK model: null means no payment facts. */
   payment_details: z.object({
     payment_type: optText,
     purchase_order_number: optText,
     payment_terms: optText,
     card_brand: optText,
     card_last4: optText,
-    tax_cost: moneySchema,
+    tax_cost: moneySchema.nullish(),
     total_price: moneySchema.nullish(),
-  }),
+  }).nullish(),
   salesperson: personSchema.nullish(),
   sales_person: personSchema.nullish(),
   order_items: z.array(orderItemSchema).min(1, 'an order needs at least one item'),
 });
 
 export type PaperlessOrder = z.output<typeof orderSchema>;
+
+/**
+ * A component's kind. `type` when sent; otherwise derived from the structure as OA2 intends:
+ * `is_assembly` → assembled; `obtain_method: purchased` or a `purchased_component` → purchased;
+ * children → assembled; else manufactured.
+ */
+export function componentType(c: { type?: ComponentType | null; is_assembly?: boolean | null; obtain_method?: string | null; purchased_component?: object | null; children?: readonly unknown[] | null }): ComponentType {
+  if (c.type !== null && c.type !== undefined) return c.type;
+  if (c.is_assembly === true) return 'assembled';
+  if (c.obtain_method === 'purchased' || (c.purchased_component !== null && c.purchased_component !== undefined)) return 'purchased';
+  if ((c.children?.length ?? 0) > 0) return 'assembled';
+  return 'manufactured';
+}
 export type PaperlessOrderItem = PaperlessOrder['order_items'][number];
 export type PaperlessComponent = PaperlessOrderItem['components'][number];
 export type PaperlessOperation = z.output<typeof operationSchema>;

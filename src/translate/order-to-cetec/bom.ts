@@ -12,7 +12,7 @@
  */
 import type { CetecBomNode, CetecLocation } from '../../systems/cetec/schemas.ts';
 import { MAX_BOM_DEPTH, MAX_BOM_NODES } from '../../systems/cetec/limits.ts';
-import type { PaperlessOrderItem } from '../../systems/paperless/order-schema.ts';
+import { componentType, type PaperlessOrderItem } from '../../systems/paperless/order-schema.ts';
 import { componentPath, describeComponent, type ComponentRef, type TranslationContext } from './context.ts';
 import { partIdentity, partNumberOf, type PartNumber, type PartRole } from './part-number.ts';
 import { toRawMaterialNode } from './raw-material.ts';
@@ -124,7 +124,8 @@ export function toPartRevisionDefinition(item: PaperlessOrderItem, index: ItemIn
     }
     const node: CetecBomNode = { prcpart: part?.prcpart ?? '', revision_text: c.revision?.trim() ?? '' };
     if (qty !== null) node.qty_per_top = qty;
-    if (c.type === 'purchased') return node;
+    const kind = componentType(c);
+    if (kind === 'purchased') return node;
 
     const children: CetecBomNode[] = [];
     const path = [...ancestors, ref];
@@ -150,7 +151,7 @@ export function toPartRevisionDefinition(item: PaperlessOrderItem, index: ItemIn
     });
     // A component used under several parents is translated once; later uses get copies so the
     // plan is a tree of distinct objects (callers may hand it on and change it).
-    if (c.type === 'manufactured') {
+    if (kind === 'manufactured') {
       let raw = rawCache.get(c.id);
       if (raw === undefined) {
         raw = toRawMaterialNode(ref, ctx);

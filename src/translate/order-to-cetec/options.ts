@@ -56,10 +56,13 @@ export const DEFAULT_SHIP_VIA: Readonly<Record<string, string>> = {
   ups_next_day_air: 'ups_next_day_air',
   ups_second_day_air: 'ups_second_day_air',
   ups_ground: 'ups_ground',
+  // The SDK's ShippingOption lists `expedited` besides OA1/OA2's four methods.
+  ups_expedited: 'ups_expedited',
   fedex_early_am_overnight: 'fedex_early_am_overnight',
   fedex_next_day_air: 'fedex_next_day_air',
   fedex_second_day_air: 'fedex_second_day_air',
   fedex_ground: 'fedex_ground',
+  fedex_expedited: 'fedex_expedited',
 };
 
 /** Paperless payment-terms label → Cetec 9TERMS key (cetec.md 7.5). */
@@ -189,6 +192,17 @@ export const salesOrderOptionsSchema = z.strictObject({
   transcode: nonEmpty.default('SA'),
   /** Transaction code of manual lines (no part, no BOM). */
   manualLineTranscode: nonEmpty.default('NN'),
+  /**
+   * Decimals of the prices sent to Cetec (line `resale`, `tax_collected`). A Paperless amount with
+   * more (purchased piece prices carry 4, discounts 6) is rounded half to even, exactly, with a
+   * warning naming the line; fewer are sent as written.
+   */
+  priceDecimals: z.number().int().min(0).max(8).default(4),
+  /**
+   * `customers_shipping_account` orders: the text put in `shipping_instructions` so the shop ships
+   * on the customer's carrier account; `{carrier}`, `{account}` and `{method}` are filled in.
+   */
+  customerAccountInstructions: z.string().default('Ship on customer account: {carrier} {account} ({method})'),
   /** Line `cost` sent to Cetec. */
   lineCost: z.string().regex(/^\d+(\.\d+)?$/).default('0'),
   /** Ship date = due date minus this many days. */

@@ -8,7 +8,7 @@
  * Checked here: empty numbers, numbers longer than `maxLength`, characters outside SAFE_PART, and
  * two different parts landing on one number (a collision) anywhere in the order.
  */
-import type { PaperlessComponent } from '../../systems/paperless/order-schema.ts';
+import { componentType, type PaperlessComponent } from '../../systems/paperless/order-schema.ts';
 import type { OrderTranslationOptions } from './options.ts';
 
 /** Letters, digits, space and `- _ . / + #`; anything else is refused rather than guessed at. */
@@ -56,7 +56,7 @@ function deriveBase(component: PaperlessComponent, options: OrderTranslationOpti
 
 export function prcPrefixFor(component: PaperlessComponent, role: PartRole, options: OrderTranslationOptions['partNumbers']): string {
   if (role === 'root' && options.prc.root !== null) return options.prc.root;
-  return options.prc[component.type];
+  return options.prc[componentType(component)];
 }
 
 /** Checks a full part number against Cetec's limits as shopwire applies them. */

@@ -13,7 +13,7 @@ import type { CetecBomNode } from '../../systems/cetec/schemas.ts';
 import { orderSchema, type PaperlessOrder } from '../../systems/paperless/order-schema.ts';
 import type { Plan, PlanStep } from '../plan.ts';
 import { checkPlanBounds } from '../bounds.ts';
-import { sumAmounts } from '../../lib/money.ts';
+import { exactAmount, sumAmounts } from '../../lib/money.ts';
 import { indexItem, isManualItem, resolvePartNumber, toPartRevisionDefinition } from './bom.ts';
 import { createContext } from './context.ts';
 import { ORDER_ERROR_CODES, OrderTranslationError, type OrderIssue } from './errors.ts';
@@ -118,9 +118,9 @@ export function summarizeOrder(order: PaperlessOrder): OrderSummary {
   const items = order.order_items.map((item) => {
     const root = item.components.find((c) => c.id === item.root_component_id) ?? item.components.find((c) => c.is_root_component === true);
     const partNumber = root?.part_number?.trim() || root?.part_name?.trim() || '';
-    return { partNumber, quantity: item.quantity, unitPrice: item.unit_price };
+    return { partNumber, quantity: item.quantity, unitPrice: exactAmount(item.unit_price) };
   });
-  const stated = order.payment_details.total_price;
-  const total = stated ?? sumAmounts(order.order_items.map((i) => i.total_price ?? '0'));
+  const stated = order.payment_details?.total_price;
+  const total = stated === null || stated === undefined ? sumAmounts(order.order_items.map((i) => i.total_price ?? '0')) : exactAmount(stated);
   return { number: order.number, customer, items, total };
 }

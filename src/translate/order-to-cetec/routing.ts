@@ -4,8 +4,10 @@
  * - Skipped: the skip list (names and prefixes, on both the displayed and the definition name).
  * - Location: `routing.operations[definition name]`, else `[name]`, else `routing.defaultLocation`;
  *   none of these is a data error naming the operation (never dropped silently).
- * - Outside service: a location with `lead_time` (manual, else computed, of the `quantities[]` row
- *   for the component's deliver/make quantity, else 0) and no operations.
+ * - Outside service: a location with `lead_time` (manual, else computed) and no operations, from the
+ *   `quantities[]` row for the component's deliver/make quantity. When that quantity is not a
+ *   quote break, the break that prices it is used (the largest break not above it; below the
+ *   smallest break, the smallest) and a warning says which; never a silent 0.
  * - In-house: time as repetitions of a one-second operation. Setup hours are per lot:
  *   round(setup × 3600). Run hours are per piece: round(runtime × 3600) per piece, because a part
  *   revision's labor plan belongs to the part, not to one order (the next order replaces it), and
@@ -16,7 +18,7 @@
  *   the whole component from 1.
  */
 import type { CetecLocation, CetecOperation } from '../../systems/cetec/schemas.ts';
-import { operationQuantitySchema, type PaperlessOperation } from '../../systems/paperless/order-schema.ts';
+import { hoursOf, operationQuantitySchema, type PaperlessOperation } from '../../systems/paperless/order-schema.ts';
 import { componentPath, describeComponent, type ComponentRef, type TranslationContext } from './context.ts';
 import { inPositionOrder, isSkipped, operationKey } from './operations.ts';
 
@@ -27,20 +29,27 @@ export function secondsOf(hours: number | null | undefined): number {
 }
 
 /**
- * Lead time (days) of an outside service at the component's quantity: the matching row's
- * manual lead time, else its lead time, else 0. Rows are validated here (only outside services
- * read them); a malformed row is a string naming its index.
+ * Lead time (days) of an outside service at the component's quantity: the row's manual lead time,
+ * else its lead time, else 0. The row is the one whose break equals the quantity; otherwise the
+ * break that prices it (largest not above it, else the smallest), reported in `usedBreak`. Rows
+ * are validated here (only outside services read them); a malformed row is a string naming its index.
  */
-export function leadTimeOf(op: PaperlessOperation, quantity: number | null): number | string {
-  const rows = op.quantities ?? [];
-  for (let i = 0; i < rows.length; i++) {
-    const parsed = operationQuantitySchema.safeParse(rows[i]);
+export function leadTimeOf(op: PaperlessOperation, quantity: number | null): { days: number; usedBreak: number | null } | string {
+  const rows: { quantity: number; days: number }[] = [];
+  const raw = op.quantities ?? [];
+  for (let i = 0; i < raw.length; i++) {
+    const parsed = operationQuantitySchema.safeParse(raw[i]);
     if (!parsed.success) return `quantities[${i}]: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(row)'}: ${x.message}`).join('; ')}`;
-    if (quantity === null || parsed.data.quantity !== quantity) continue;
     const days = parsed.data.manual_lead_time ?? parsed.data.lead_time ?? 0;
-    return Number.isFinite(days) && days > 0 ? days : 0;
+    rows.push({ quantity: parsed.data.quantity, days: Number.isFinite(days) && days > 0 ? days : 0 });
   }
-  return 0;
+  if (rows.length === 0 || quantity === null) return { days: 0, usedBreak: null };
+  const exact = rows.find((r) => r.quantity === quantity);
+  if (exact !== undefined) return { days: exact.days, usedBreak: null };
+  const sorted = [...rows].sort((a, b) => a.quantity - b.quantity);
+  const below = sorted.filter((r) => r.quantity <= quantity);
+  const row = below.length > 0 ? below[below.length - 1]! : sorted[0]!;
+  return { days: row.days, usedBreak: row.quantity };
 }
 
 export function instructionsOf(op: PaperlessOperation, localDeliveryMarker: string): { instruction: string }[] {
@@ -77,13 +86,20 @@ export function toRouting(ref: ComponentRef, ctx: TranslationContext): CetecLoca
         ctx.issues.add(`${componentPath(ref)}.shop_operations[${ops.indexOf(op)}].${lead.slice(0, lead.indexOf(':'))}`, 'schema', `order ${ctx.orderNumber}: ${describeComponent(ref)}: outside service ${JSON.stringify(op.name)}: ${lead}`);
         continue;
       }
-      locations.push({ location_external_key: location, build_order: buildOrder, lead_time: lead });
+      if (lead.usedBreak !== null) {
+        ctx.warnings.push({
+          code: 'lead-time.break',
+          message: `order ${ctx.orderNumber}: ${describeComponent(ref)}: outside service ${JSON.stringify(op.name)}: quantity ${quantity} is not a quote break; lead time ${lead.days} days taken from the break at ${lead.usedBreak}`,
+        });
+      }
+      locations.push({ location_external_key: location, build_order: buildOrder, lead_time: lead.days });
       continue;
     }
     const instructions = instructionsOf(op, ctx.options.salesOrder.localDeliveryMarker);
-    const setup = secondsOf(op.setup_time);
+    const setup = secondsOf(hoursOf(op.setup_time));
     const lot = o.runRepetitions === 'per-lot' ? (c.make_quantity ?? c.deliver_quantity ?? 1) : 1;
-    const run = op.runtime !== null && op.runtime !== undefined && op.runtime > 0 ? secondsOf(op.runtime * lot) : 0;
+    const runtime = hoursOf(op.runtime);
+    const run = runtime !== null && runtime > 0 ? secondsOf(runtime * lot) : 0;
     const operations: CetecOperation[] = [];
     const make = (repetitions: number, isSetup: boolean): CetecOperation => ({
       operation_external_key: o.operationKey,

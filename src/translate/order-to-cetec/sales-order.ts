@@ -8,7 +8,7 @@
 import type { CetecImportLine, CetecImportOrder } from '../../systems/cetec/schemas.ts';
 import type { PaperlessAddress, PaperlessOrder, PaperlessOrderItem } from '../../systems/paperless/order-schema.ts';
 import { escapeHtmlLines, htmlLink } from '../../lib/html.ts';
-import { displayAmount, exactAmount } from '../../lib/money.ts';
+import { displayAmount, isZeroAmount, roundAmount } from '../../lib/money.ts';
 import type { ComponentRef, TranslationContext } from './context.ts';
 import { daysBefore } from './dates.ts';
 import { textValues, textVariable } from './operations.ts';
@@ -50,9 +50,9 @@ export function toSalesOrder(order: PaperlessOrder, items: ItemForLines[], ctx: 
     internal_comments: internalComments(order, ctx),
     commission_note: commissionNote(order, o.includeSalespersonEmail),
     ship_via: shipVia(order, items, ctx),
-    shipping_instructions: '',
+    shipping_instructions: shippingInstructions(order, ctx),
     customer_taxtype: o.customerTaxType,
-    tax_collected: exactAmount(order.payment_details.tax_cost),
+    tax_collected: price(order.payment_details?.tax_cost ?? '0.00', 'payment_details.tax_cost', ctx),
     place_order: o.placeOrder,
     internal_customer_id: o.internalCustomerId,
     internal_vendor_id: o.internalVendorId,
@@ -61,6 +61,35 @@ export function toSalesOrder(order: PaperlessOrder, items: ItemForLines[], ctx: 
     lines: toLines(order, items, ctx),
   };
   return header;
+}
+
+/** A price as Cetec gets it: exact, at most `priceDecimals` places (half to even), with a warning when rounded. */
+function price(value: string | number, field: string, ctx: TranslationContext): string {
+  const { text, rounded } = roundAmount(value, ctx.options.salesOrder.priceDecimals);
+  if (rounded) {
+    ctx.warnings.push({ code: 'price.rounded', message: `order ${ctx.orderNumber}: ${field} ${String(value)} has more than ${ctx.options.salesOrder.priceDecimals} decimals; sent as ${text} (rounded half to even)` });
+  }
+  return text;
+}
+
+/**
+ * The customer's own carrier account (`customers_shipping_account`): without it in Cetec, the shop
+ * would ship on its own account. A missing account number is a warning, not a guess.
+ */
+function shippingInstructions(order: PaperlessOrder, ctx: TranslationContext): string {
+  const option = order.shipping_option;
+  if (option?.type !== 'customers_shipping_account') return '';
+  const account = option.customers_account_number?.trim() ?? '';
+  const carrier = (option.customers_carrier?.trim() ?? '').toUpperCase();
+  const method = (option.shipping_method?.trim() ?? '').replaceAll('_', ' ');
+  if (account === '') {
+    ctx.warnings.push({ code: 'shipping.account-missing', message: `order ${ctx.orderNumber}: ships on the customer's ${carrier || 'carrier'} account, but Paperless sent no account number; ask the customer before shipping` });
+  }
+  return ctx.options.salesOrder.customerAccountInstructions
+    .replaceAll('{carrier}', carrier || '(carrier not given)')
+    .replaceAll('{account}', account || '(account number not given)')
+    .replaceAll('{method}', method || 'method not given')
+    .trim();
 }
 
 /** `{profile}` and `{order}` filled in. Never random: a retry sends the same key. */
@@ -145,7 +174,7 @@ type PaymentFields = Pick<CetecImportOrder, 'po' | 'terms_external_key' | 'terms
 
 function payment(order: PaperlessOrder, ctx: TranslationContext): PaymentFields {
   const o = ctx.options.salesOrder;
-  const pd = order.payment_details;
+  const pd = order.payment_details ?? {};
   const po = pd.purchase_order_number?.trim() ?? '';
   const out: PaymentFields = po === '' ? {} : { po };
   if (pd.payment_type === 'credit_card') {
@@ -199,7 +228,7 @@ function sourcingComments(order: PaperlessOrder, entry: ItemForLines, ctx: Trans
   const uuid = root?.component.part_uuid?.trim();
   if (!manual && uuid) out += `<br>Part viewer URL: ${htmlLink(`${app}/parts/viewer/${uuid}`, 'View Drawing')}`;
   const expedite = item.expedite_revenue;
-  if (expedite !== null && expedite !== undefined && !/^-?0+(\.0+)?$/.test(expedite)) out += `<br>Expedite: ${displayAmount(expedite)}`;
+  if (expedite !== null && expedite !== undefined && !isZeroAmount(expedite)) out += `<br>Expedite: ${displayAmount(expedite)}`;
   if (order.quote_number !== null && order.quote_number !== undefined) {
     const rev = order.quote_revision_number;
     const text = `${order.quote_number}${rev === null || rev === undefined ? '' : `-${rev}`}`;
@@ -224,7 +253,7 @@ function toLines(order: PaperlessOrder, items: ItemForLines[], ctx: TranslationC
     lines.push({
       prcpart: part.prcpart,
       custpart,
-      resale: exactAmount(item.unit_price),
+      resale: price(item.unit_price, `item ${itemIndex}: unit_price`, ctx),
       cost: o.lineCost,
       qty: item.quantity,
       revision: root?.component.revision?.trim() ?? '',
@@ -241,17 +270,17 @@ function toLines(order: PaperlessOrder, items: ItemForLines[], ctx: TranslationC
       const prcpart = (o.addOns.partPrefix + part.base).toUpperCase();
       const problem = checkPartNumber(prcpart, ctx.options.partNumbers.maxLength);
       if (problem !== null) {
-        ctx.issues.add(`order_items[${itemIndex}].ordered_add_ons[${addOnIndex}]`, 'part-number.invalid', `order ${ctx.orderNumber}: item ${itemIndex}: add-on ${JSON.stringify(addOn.name)}: ${problem}`);
+        ctx.issues.add(`order_items[${itemIndex}].ordered_add_ons[${addOnIndex}]`, 'part-number.invalid', `order ${ctx.orderNumber}: item ${itemIndex}: add-on ${JSON.stringify(addOn.name ?? '')}: ${problem}`);
         return;
       }
       lines.push({
         prcpart,
         custpart,
-        resale: exactAmount(addOn.price),
+        resale: price(addOn.price, `item ${itemIndex}: add-on ${addOnIndex}: price`, ctx),
         cost: o.lineCost,
         qty: 1,
         revision: '',
-        description: addOn.name.trim(),
+        description: addOn.name?.trim() ?? '',
         comments: addOn.notes?.trim() ?? '',
         sourcing_comments: '',
         due_date: due,
