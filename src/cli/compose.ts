@@ -204,6 +204,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
           exportStatuses: p.discovery.exportStatuses,
           recheckDays: p.discovery.recheckDays,
           perPass: p.discovery.recheckPerPass,
+          everyMs: p.discovery.recheckEveryMinutes * 60_000,
           logger,
         }),
         logger,

@@ -75,8 +75,10 @@ export const discoverySchema = z.strictObject({
   exportStatuses: z.array(z.string().min(1)).min(1).default(['pending', 'confirmed', 'in_process']),
   /** Exports done within this many days are re-read to notice cancellations and changes (0: off). */
   recheckDays: z.number().min(0).max(365).default(14),
-  /** Orders re-read per discovery pass by that re-check (the API allows 100 requests a minute). */
+  /** Orders re-read per re-check (the API allows 100 requests a minute). */
   recheckPerPass: z.number().int().min(1).max(500).default(10),
+  /** A running hub re-checks at most this often (each `sync` process re-checks once). */
+  recheckEveryMinutes: z.number().positive().default(15),
 });
 
 export const profileSchema = z.strictObject({

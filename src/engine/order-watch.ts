@@ -36,6 +36,8 @@ export type OrderWatchOptions = {
   recheckDays: number;
   /** Orders re-read per sweep. */
   perPass: number;
+  /** Least time between two sweeps of this process (the first sweep runs at once). */
+  everyMs?: number;
   clock?: () => number;
   logger?: Logger;
 };
@@ -43,7 +45,7 @@ export type OrderWatchOptions = {
 export type OrderWatch = {
   /** Re-reads one order whose job is done or skipped; returns what happened (for the event's outcome). */
   recheck(orderNumber: number, why: string): Promise<string>;
-  /** Re-reads the next few recent exports and skipped orders; returns how many were re-read. */
+  /** Re-reads the next few recent exports and skipped orders (at most every `everyMs`); returns how many were re-read. */
   sweep(): Promise<number>;
 };
 
@@ -94,6 +96,7 @@ export function createOrderWatch(options: OrderWatchOptions): OrderWatch {
   // Where the sweep goes on next (per process; a fresh `sync` starts with the newest exports).
   let doneOffset = 0;
   let skippedOffset = 0;
+  let lastSweep: number | null = null;
 
   async function flag(job: JobRecord, what: string, todo: string): Promise<string> {
     const message = redactText(`order ${job.key} ${what} after its export to Cetec as ${exportedAs(job)}. Nothing was changed in Cetec: ${todo} Then cancel this job (or replay it to export the order again).`);
@@ -145,6 +148,8 @@ export function createOrderWatch(options: OrderWatchOptions): OrderWatch {
     },
     async sweep() {
       if (options.recheckDays <= 0) return 0;
+      if (lastSweep !== null && clock() - lastSweep < (options.everyMs ?? 0)) return 0;
+      lastSweep = clock();
       const since = clock() - options.recheckDays * 86_400_000;
       let read = 0;
       const take = async (state: 'done' | 'cancelled', offset: number, budget: number): Promise<number> => {
