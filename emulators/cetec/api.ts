@@ -156,10 +156,12 @@ export function registerCetecApi(app: FastifyInstance, ctx: CetecContext): void 
   app.get('/api/order', async (request, reply) => {
     if (!ctx.behaviours().orderLookup) return notModelled(ctx, request, reply);
     const key = (request.query as Query).external_key;
-    return ctx
-      .state()
-      .quotes.filter((q) => key === undefined || q.external_key === key)
-      .map((q) => ({ ordernum: q.ordernum, quote: q.quotenum, external_key: q.external_key, location: q.location, lines: q.lines }));
+    const shape = ctx.behaviours().orderLookupShape;
+    const quotes = ctx.state().quotes.filter((q) => key === undefined || shape === 'ignores-filter' || q.external_key === key);
+    if (shape === 'other-field-names') {
+      return quotes.map((q) => ({ order_number: q.ordernum, quote_number: q.quotenum, ext_key: q.external_key, location: q.location }));
+    }
+    return quotes.map((q) => ({ ordernum: q.ordernum, quote: q.quotenum, external_key: q.external_key, location: q.location, lines: q.lines }));
   });
 }
 

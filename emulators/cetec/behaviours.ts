@@ -42,6 +42,18 @@ export type CetecBehaviours = {
    * 404 like any unmodelled call.
    */
   orderLookup: boolean;
+  /**
+   * How the lookup answers when on (stand-ins for tenants whose real lookup differs from the hub's
+   * assumption): `as-assumed` filters by key and names fields as above; `ignores-filter` answers
+   * every order whatever the filter; `other-field-names` filters but names the fields
+   * `ext_key`/`order_number`/`quote_number`.
+   */
+  orderLookupShape: 'as-assumed' | 'ignores-filter' | 'other-field-names';
+  /**
+   * §9 item 27 with `reject`: the refusal's words; `{key}` and `{quote}` are replaced. Cetec's real
+   * wording is not evidenced; tests switch it to check the hub recognises only established words.
+   */
+  duplicateKeyWords: string;
   /** §9 item 30: status of `PUT /api/customer` (3P accepts 200 or 201). */
   customerCreateStatus: 200 | 201;
 };
@@ -59,6 +71,8 @@ export const DEFAULT_CETEC_BEHAVIOURS = {
   autoCreateLineParts: true,
   duplicateExternalKey: 'reject',
   orderLookup: true,
+  orderLookupShape: 'as-assumed',
+  duplicateKeyWords: 'external_key {key} has already been used (quote {quote})',
   customerCreateStatus: 201,
 } as const satisfies CetecBehaviours;
 
@@ -66,6 +80,7 @@ const CHOICES: Record<string, readonly unknown[]> = {
   authFailure: ['http-401', 'http-403', 'http-200-success-0'],
   buildLineNeedsDefinition: ['off', 'warn', 'reject'],
   duplicateExternalKey: ['reject', 'return-existing', 'allow'],
+  orderLookupShape: ['as-assumed', 'ignores-filter', 'other-field-names'],
   customerCreateStatus: [200, 201],
 };
 

@@ -152,7 +152,7 @@ export function importQuotes(state: CetecState, body: unknown, importSource: str
     const externalKey = isObj(order) ? str(order.external_key) : '';
     const earlier = externalKey === '' ? undefined : state.quotes.find((q) => q.external_key === externalKey);
     if (earlier !== undefined && b.duplicateExternalKey === 'reject') {
-      failures.push(`${label}external_key ${externalKey} has already been used (quote ${earlier.quotenum})`);
+      failures.push(`${label}${b.duplicateKeyWords.replaceAll('{key}', externalKey).replaceAll('{quote}', String(earlier.quotenum))}`);
       continue;
     }
     if (earlier !== undefined && b.duplicateExternalKey === 'return-existing') {

@@ -132,7 +132,7 @@ export function cableBuilderWiring(config: Config, logger: Logger, overrides: { 
     'design-import': createPayloadPlanHandler({
       cetec: parts.cetecPort,
       translate: (payload) => planDesignImport(parseStoredDesignPayload(payload), settings.translation, policy.accept).plan,
-      duplicateExternalKey: (p) => parts.profile(p).cetec.duplicateExternalKey,
+      tenant: parts.cetecTenant,
       retryPolicy: (p) => parts.profile(p).retry,
       async onStateChange(job) {
         await parts.onStateChange(job);

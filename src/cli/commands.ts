@@ -1,5 +1,6 @@
 /** Every command module, in the order `shopwire --help` lists them. One import and one entry each. */
 import type { Command } from 'commander';
+import { register as cetec } from './cetec.ts';
 import { register as doctor } from './doctor.ts';
 import { register as emulate } from './emulate.ts';
 import { register as design } from './design.ts';
@@ -30,6 +31,7 @@ export const COMMANDS: RegisterCommand[] = [
   design,
   previewDesign,
   emulate,
+  cetec,
   doctor,
   hashPassword,
 ];

@@ -15,6 +15,7 @@ import { createDiscovery, type Discovery } from '../engine/discovery.ts';
 import { createOrderWatch } from '../engine/order-watch.ts';
 import { createOrderExportHandler } from '../engine/order-export.ts';
 import { cetecPort, type CetecPort, type PaperlessPort } from '../engine/ports.ts';
+import { tenantBehaviour, type CetecTenantBehaviour } from '../engine/cetec-tenant.ts';
 import type { FlowHandler } from '../engine/flow-handler.ts';
 import { createWorker, type Worker } from '../engine/worker.ts';
 import type { Logger } from '../lib/log.ts';
@@ -45,6 +46,8 @@ export type HubOptions = {
 export type HubParts = {
   store: Store;
   cetecPort(profile: string): CetecPort;
+  /** What the self-test established about the profile's Cetec tenant (read from the store each time). */
+  cetecTenant(profile: string): Promise<CetecTenantBehaviour>;
   profile(name: string): Profile;
   /** Metrics and reporting every handler should call from its onStateChange. */
   onStateChange(job: JobRecord): Promise<void>;
@@ -135,7 +138,6 @@ export async function openHub(options: HubOptions): Promise<Hub> {
         ratePerSecond: c.ratePerSecond,
         importSourceName: c.importSourceName,
         tokenPlacement: c.tokenPlacement,
-        orderLookup: c.orderLookup,
         recorder: metricsRecorder(nullRecorder, metrics),
       });
       metrics.watchBreaker({ system: 'cetec', target: name }, () => client!.breakerState());
@@ -148,11 +150,13 @@ export async function openHub(options: HubOptions): Promise<Hub> {
   const cetecPortOf = (name: string): CetecPort => {
     let port = cetecPorts.get(name);
     if (!port) {
-      port = cetecPort(cetec(name), profileOf(name).cetec.orderLookup);
+      port = cetecPort(cetec(name));
       cetecPorts.set(name, port);
     }
     return port;
   };
+
+  const cetecTenant = async (name: string): Promise<CetecTenantBehaviour> => tenantBehaviour((await store.getTenantFacts(name, 'cetec'))?.facts);
 
   const reporter = createActionReporter({ store, paperless: paperlessPort, logger });
   const onStateChange = async (job: JobRecord): Promise<void> => {
@@ -165,7 +169,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
     paperless: paperlessPort,
     cetec: cetecPortOf,
     translate: (order, profile) => toOrderPlan(order, profileOf(profile).translation, { profile }),
-    duplicateExternalKey: (profile) => profileOf(profile).cetec.duplicateExternalKey,
+    tenant: cetecTenant,
     retryPolicy: (profile) => profileOf(profile).retry,
     exportStatuses: (profile) => profileOf(profile).discovery.exportStatuses,
     onStateChange,
@@ -174,7 +178,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
   const worker = createWorker({
     store,
     workerId,
-    handlers: { 'order-export': orderExport, ...options.handlers?.({ store, cetecPort: cetecPortOf, profile: profileOf, onStateChange }) },
+    handlers: { 'order-export': orderExport, ...options.handlers?.({ store, cetecPort: cetecPortOf, cetecTenant, profile: profileOf, onStateChange }) },
     concurrency: options.concurrency ?? config.worker.concurrency ?? Math.max(1, ...profiles.map((p) => p.cetec.concurrency)),
     leaseMs: options.leaseMs ?? config.worker.leaseSeconds * 1000,
     ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),

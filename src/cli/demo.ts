@@ -20,6 +20,8 @@ import { registerSecret } from '../lib/redact.ts';
 import { hashPassword } from '../server/settings.ts';
 import { generateBadOrder, generateOrder } from '../../emulators/paperless/generate-order.ts';
 import { cableBuilderWiring } from './cablebuilder.ts';
+import { selftestProfile } from './cetec.ts';
+import { openConfiguredStore } from './compose.ts';
 import { startDaemon, untilSignal, type Daemon } from './daemon.ts';
 
 type DemoOptions = { port: string; orders: string; every: string; duration?: string; dir?: string; seed: string };
@@ -96,7 +98,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     profiles: {
       demo: {
         paperless: { baseUrl: paperless.url, integrationUuid: paperless.integrationUuid, ratePerMinute: 6000 },
-        cetec: { baseUrl: cetec.url, orderLookup: true, duplicateExternalKey: 'reject', timeoutMs: 10_000 },
+        cetec: { baseUrl: cetec.url, orderLookup: true, duplicateExternalKey: 'reject', sandbox: true, timeoutMs: 10_000 },
         schedule: { everyMinutes: 0.1, heartbeatMinutes: 1 },
         retry: { maxAttempts: 4, baseDelayMs: 2_000, maxDelayMs: 20_000 },
       },
@@ -125,6 +127,13 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   writeFileSync(configFile, demoConfigText(configFile, config));
   const loaded = loadConfig({ file: configFile, env: {} });
   const logger = createLogger({ level: process.env.SHOPWIRE_LOG_LEVEL ?? 'warn' });
+  // The emulated tenant is a sandbox: establish its behaviour as an operator would before a first run.
+  const store = await openConfiguredStore(loaded);
+  try {
+    await selftestProfile(loaded, loaded.profiles.demo!, store);
+  } finally {
+    await store.close();
+  }
   const wiring = cableBuilderWiring(loaded, logger);
   const start = (port?: number) => startDaemon({ config: loaded, logger, plugins: wiring.plugins, handlers: wiring.handlers, idleMs: 250, ...(port === undefined ? {} : { port }) });
   let daemon: Daemon;

@@ -17,10 +17,12 @@ export const CONFIG_DEFAULTS = {
     timeoutMs: 60_000,
     concurrency: 4,
     ratePerSecond: 10,
-    /** What the tenant does when an import reuses an external_key; `unknown` until tested. */
+    /** What the operator expects a reused external_key to do (informational: the engine uses only what the self-test established). */
     duplicateExternalKey: 'unknown',
-    /** Whether GET /api/order?external_key= works on the tenant (cetec.md 6.2: not evidenced). */
+    /** Whether the operator expects GET /api/order?external_key= to work (informational, as above; cetec.md 6.2: not evidenced). */
     orderLookup: false,
+    /** Only a sandbox tenant receives the self-test's test order. */
+    sandbox: false,
   },
   schedule: {
     everyMinutes: 5,

@@ -46,8 +46,14 @@ export const cetecSettingsSchema = z.strictObject({
   timeoutMs: positiveInt.default(D.cetec.timeoutMs),
   concurrency: positiveInt.max(64).default(D.cetec.concurrency),
   ratePerSecond: z.number().positive().default(D.cetec.ratePerSecond),
+  /**
+   * What the operator expects of the tenant. Informational only: the engine uses what
+   * `shopwire cetec selftest` established (src/engine/cetec-tenant.ts); doctor warns when the two differ.
+   */
   duplicateExternalKey: z.enum(DUPLICATE_KEY_BEHAVIOURS).default(D.cetec.duplicateExternalKey),
   orderLookup: z.boolean().default(D.cetec.orderLookup),
+  /** The tenant is a sandbox: the self-test may import a marked test order into it (twice). */
+  sandbox: z.boolean().default(D.cetec.sandbox),
 });
 
 export const scheduleSchema = z.strictObject({

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type { TransferRecorder } from '../lib/transfer.ts';
 import type { JobRecord } from '../store/store.ts';
 import type { Plan } from '../translate/plan.ts';
-import type { CetecPort, DuplicateKeyBehaviour } from './ports.ts';
+import type { CetecTenantBehaviour } from './cetec-tenant.ts';
+import type { CetecPort } from './ports.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
 export type JobContext = {
@@ -23,8 +24,8 @@ export interface FlowHandler {
   prepare(ctx: JobContext): Promise<Plan>;
   /** The Cetec port of the job's profile. */
   cetec(profile: string): CetecPort;
-  /** What this profile's Cetec tenant does with a reused external key. */
-  duplicateExternalKey(profile: string): DuplicateKeyBehaviour;
+  /** What is established about this profile's Cetec tenant (cetec-tenant.ts); read before each run. */
+  tenant(profile: string): Promise<CetecTenantBehaviour>;
   retryPolicy?(profile: string): RetryPolicy;
   /** Called after every state change the worker makes (e.g. reporting to Paperless). Failures are logged, never fatal. */
   onStateChange?(job: JobRecord): Promise<void>;

@@ -8,7 +8,8 @@ import { JobSkippedError } from './classify.ts';
 import type { JobRecord } from '../store/store.ts';
 import type { Plan } from '../translate/plan.ts';
 import type { FlowHandler, JobContext } from './flow-handler.ts';
-import type { CetecPort, DuplicateKeyBehaviour, PaperlessPort } from './ports.ts';
+import type { CetecTenantBehaviour } from './cetec-tenant.ts';
+import type { CetecPort, PaperlessPort } from './ports.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
 export type OrderExportHandlerOptions = {
@@ -16,7 +17,8 @@ export type OrderExportHandlerOptions = {
   cetec: (profile: string) => CetecPort;
   /** Pure: the order as fetched → plan; throws a ShopwireError of kind `data` naming what is wrong. */
   translate: (order: unknown, profile: string) => Plan;
-  duplicateExternalKey: (profile: string) => DuplicateKeyBehaviour;
+  /** What is established about the profile's Cetec tenant (the store's tenant facts). */
+  tenant: (profile: string) => Promise<CetecTenantBehaviour>;
   retryPolicy?: (profile: string) => RetryPolicy;
   onStateChange?: (job: JobRecord) => Promise<void>;
   /** Order statuses the profile exports (`discovery.exportStatuses`); absent: every status. */
@@ -71,7 +73,7 @@ export function createOrderExportHandler(options: OrderExportHandlerOptions): Fl
       return options.translate(order, ctx.job.profile);
     },
     cetec: options.cetec,
-    duplicateExternalKey: options.duplicateExternalKey,
+    tenant: options.tenant,
     ...(options.retryPolicy === undefined ? {} : { retryPolicy: options.retryPolicy }),
     ...(options.onStateChange === undefined ? {} : { onStateChange: options.onStateChange }),
   };
@@ -84,7 +86,8 @@ export function createOrderExportHandler(options: OrderExportHandlerOptions): Fl
 export function createPayloadPlanHandler(options: {
   cetec: (profile: string) => CetecPort;
   translate: (payload: unknown, job: JobRecord) => Plan;
-  duplicateExternalKey: (profile: string) => DuplicateKeyBehaviour;
+  /** What is established about the profile's Cetec tenant (the store's tenant facts). */
+  tenant: (profile: string) => Promise<CetecTenantBehaviour>;
   retryPolicy?: (profile: string) => RetryPolicy;
   onStateChange?: (job: JobRecord) => Promise<void>;
 }): FlowHandler {
@@ -93,7 +96,7 @@ export function createPayloadPlanHandler(options: {
       return options.translate(ctx.job.payload, ctx.job);
     },
     cetec: options.cetec,
-    duplicateExternalKey: options.duplicateExternalKey,
+    tenant: options.tenant,
     ...(options.retryPolicy === undefined ? {} : { retryPolicy: options.retryPolicy }),
     ...(options.onStateChange === undefined ? {} : { onStateChange: options.onStateChange }),
   };

@@ -22,7 +22,7 @@ export interface CetecPort {
    * `data` when refused, `auth`, `transient`.
    */
   importOrders(orders: CetecImportOrder[], ctx?: StepCallContext): Promise<ImportAnswer>;
-  /** Present only when the tenant can find an order by its external key. */
+  /** Finds an order by its external key; used only once the tenant's lookup is established (cetec-tenant.ts). */
   findOrderByExternalKey?: (key: string, ctx?: StepCallContext) => Promise<CetecOrderFound | null>;
   /** Sets a part's description (`PUT /api/part`; idempotent). Needed by plans with `part` steps. */
   updatePart?: (body: CetecPartUpdate, ctx?: StepCallContext) => Promise<void>;
@@ -30,7 +30,7 @@ export interface CetecPort {
 
 /**
  * What re-sending an import with an already used external key does in this Cetec tenant
- * (cetec.md §6.2; configured per profile, `cetec.duplicateExternalKey`).
+ * (cetec.md §6.2): established per profile by the sandbox self-test, `unknown` until then.
  */
 export type DuplicateKeyBehaviour = 'reject' | 'return-existing' | 'allow' | 'unknown';
 
@@ -64,15 +64,14 @@ export interface PaperlessPort {
 }
 
 /**
- * The Cetec port for a profile: the client's lookup is offered to the engine only when the tenant
- * is configured to support it (`cetec.orderLookup`); otherwise the engine relies on the tenant's
- * configured `duplicateExternalKey` behaviour.
+ * The Cetec port for a profile. The lookup is always offered; the engine calls it only when the
+ * tenant's lookup is established (cetec-tenant.ts), so an unproven lookup never proves anything.
  */
-export function cetecPort(client: Required<CetecPort>, orderLookup: boolean): CetecPort {
-  const base: CetecPort = {
+export function cetecPort(client: Required<CetecPort>): CetecPort {
+  return {
     defineBom: (node, ctx) => client.defineBom(node, ctx),
     importOrders: (orders, ctx) => client.importOrders(orders, ctx),
     updatePart: (body, ctx) => client.updatePart(body, ctx),
+    findOrderByExternalKey: (key, ctx) => client.findOrderByExternalKey(key, ctx),
   };
-  return orderLookup ? { ...base, findOrderByExternalKey: (key, ctx) => client.findOrderByExternalKey(key, ctx) } : base;
 }

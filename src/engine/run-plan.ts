@@ -6,9 +6,11 @@
  * - `done` steps of this run are skipped;
  * - a `sent` BOM definition is simply sent again: it replaces the same BOM (cetec.md §6.1);
  * - an import that is `sent` or `unknown` is never sent again blindly. Its outcome is established
- *   first: by looking the external key up in Cetec when the tenant can; otherwise by what the
- *   tenant does with a reused key (`duplicateExternalKey`): `return-existing` and `reject` make a
- *   resend safe, `allow` and `unknown` do not, and the job then needs a person.
+ *   first, and only with behaviour the tenant was *seen* to have (cetec-tenant.ts, recorded by the
+ *   self-test): by the lookup of its external key when the lookup is established; otherwise by
+ *   what the tenant does with a reused key: an established `return-existing` or `reject` makes a
+ *   resend safe; `allow` and `unknown` (the default until established) do not, and the job then
+ *   needs a person, with the first answer shown and what to check in Cetec.
  *
  * An import's checkpoint is keyed by its external keys, not its step index, and survives replays:
  * a replayed or re-planned job finds the sales order an earlier run created.
@@ -19,7 +21,9 @@ import type { CetecImportOrder, CetecPartUpdate } from '../systems/cetec/schemas
 import type { Plan } from '../translate/plan.ts';
 import type { Checkpoint, JobErrorRecord, JobRecord, Store } from '../store/store.ts';
 import { errorRecord } from './classify.ts';
-import type { CetecPort, DuplicateKeyBehaviour, StepCallContext } from './ports.ts';
+import { matchesReuseWords } from './cetec-tenant.ts';
+import type { CetecTenantBehaviour } from './cetec-tenant.ts';
+import type { CetecPort, StepCallContext } from './ports.ts';
 import { parseImportOutcome } from './stored-state.ts';
 import type { ImportOutcome } from './stored-state.ts';
 
@@ -31,7 +35,8 @@ export type RunPlanInput = {
   workerId: string;
   plan: Plan;
   cetec: CetecPort;
-  duplicateExternalKey: DuplicateKeyBehaviour;
+  /** What is established about the tenant (never assumed); `UNESTABLISHED` when nothing is. */
+  tenant: CetecTenantBehaviour;
   recorder?: TransferRecorder;
   signal?: AbortSignal;
 };
@@ -100,7 +105,7 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
       outcome = parseImportOutcome(cp.result, job.id);
       if (cp.run !== job.run) await store.markStep(job.id, workerId, at, 'done', outcome);
     } else if (cp?.status === 'sent' || cp?.status === 'unknown') {
-      outcome = await establish(input, at, step.body, keys, ctx);
+      outcome = await establish(input, at, cp, step.body, keys, ctx);
     } else {
       outcome = await sendImport(input, at, step.body, keys, ctx);
     }
@@ -117,42 +122,61 @@ async function updatePart(cetec: RunPlanInput['cetec'], body: CetecPartUpdate, c
   await cetec.updatePart(body, ctx);
 }
 
-/** Sends the import once. A lost answer marks it `unknown` and rethrows (the next run establishes it). */
+/**
+ * Sends the import once. A lost answer marks it `unknown` and rethrows (the next run establishes
+ * it). `resend` holds the first attempt's answer when this is a resend that an established tenant
+ * behaviour made safe: a refusal that is not the tenant's known answer to a reused key then stops
+ * the job for a person (the first attempt may still have created the order).
+ */
 async function sendImport(
   input: RunPlanInput,
   at: { key: string; index: number },
   orders: CetecImportOrder[],
   keys: string[],
   ctx: StepCallContext,
-): Promise<ImportOutcome> {
+  resend: string | null = null,
+): Promise<ImportOutcome | JobErrorRecord> {
   const { store, job, workerId, cetec } = input;
-  await store.markStep(job.id, workerId, at, 'sent');
+  await store.markStep(job.id, workerId, at, 'sent', resend === null ? undefined : { firstAnswer: resend });
   try {
     const answer = await cetec.importOrders(orders, ctx);
     const outcome: ImportOutcome = { externalKeys: keys, quotes: answer.quotes, orders: answer.orders, numbersKnown: true };
     await store.markStep(job.id, workerId, at, 'done', outcome);
     return outcome;
   } catch (error) {
-    if (error instanceof ShopwireError && error.code === DUPLICATE_KEY_CODE) {
+    if (isReusedKey(error, input.tenant)) {
       // Cetec says the key is taken: the order exists (from an earlier attempt of ours).
       const outcome = await existingOrder(input, keys, ctx);
       await store.markStep(job.id, workerId, at, 'done', outcome);
       return outcome;
     }
     const kind = error instanceof ShopwireError ? error.kind : 'internal';
+    if (resend !== null && kind === 'data') {
+      const record = errorRecord(error);
+      await store.markStep(job.id, workerId, at, 'unknown', { error: record, firstAnswer: resend });
+      return mayExist(job, keys, `it was sent again (safe only if the order did not exist) and Cetec refused it: "${record.message}", which is not this tenant's known answer to a reused external key`, resend);
+    }
     // Definite failures (refused, never sent) leave nothing in Cetec: the step can be sent again.
-    const status = kind === 'ambiguous' || kind === 'internal' ? 'unknown' : 'not-started';
-    await store.markStep(job.id, workerId, at, status, { error: errorRecord(error) });
+    const status = resend !== null || kind === 'ambiguous' || kind === 'internal' ? 'unknown' : 'not-started';
+    await store.markStep(job.id, workerId, at, status, { error: errorRecord(error), ...(resend === null ? {} : { firstAnswer: resend }) });
     throw error;
   }
 }
 
-/** The order exists in Cetec under these keys; find its numbers if the tenant can say them. */
+/** Cetec's refusal of a reused key: recognised by the client's patterns, or in the words the self-test recorded for this tenant. */
+function isReusedKey(error: unknown, tenant: CetecTenantBehaviour): boolean {
+  if (!(error instanceof ShopwireError)) return false;
+  if (error.code === DUPLICATE_KEY_CODE) return true;
+  const said = error.details?.cetecMessage;
+  return error.code === 'cetec.rejected' && typeof said === 'string' && matchesReuseWords(tenant.reuseWords, said);
+}
+
+/** The order exists in Cetec under these keys; find its numbers if the tenant's lookup is established. */
 async function existingOrder(input: RunPlanInput, keys: string[], ctx: StepCallContext): Promise<ImportOutcome> {
-  const find = input.cetec.findOrderByExternalKey;
+  const find = input.tenant.orderLookup ? input.cetec.findOrderByExternalKey : undefined;
   if (find !== undefined) {
-    const found = await Promise.all(keys.map((k) => find(k, ctx)));
-    if (found.every((f) => f !== null)) {
+    const found = await Promise.all(keys.map((k) => find(k, ctx))).catch(() => null);
+    if (found !== null && found.every((f) => f !== null)) {
       return {
         externalKeys: keys,
         quotes: found.flatMap((f) => (f!.quote === null ? [] : [f!.quote])),
@@ -170,16 +194,28 @@ async function existingOrder(input: RunPlanInput, keys: string[], ctx: StepCallC
   };
 }
 
+/** What the first attempt got back, from its checkpoint, for people. */
+function firstAnswerOf(cp: Checkpoint): string {
+  const r = cp.result as { error?: { message?: unknown }; firstAnswer?: unknown } | null;
+  if (r !== null && typeof r === 'object') {
+    if (typeof r.firstAnswer === 'string') return r.firstAnswer;
+    if (r.error !== undefined && typeof r.error.message === 'string') return r.error.message;
+  }
+  return cp.status === 'sent' ? 'none recorded: the hub stopped while the call was in flight' : 'none recorded';
+}
+
 async function establish(
   input: RunPlanInput,
   at: { key: string; index: number },
+  cp: Checkpoint,
   orders: CetecImportOrder[],
   keys: string[],
   ctx: StepCallContext,
 ): Promise<ImportOutcome | JobErrorRecord> {
-  const { store, job, workerId, cetec } = input;
+  const { store, job, workerId, cetec, tenant } = input;
+  const first = firstAnswerOf(cp);
   const find = cetec.findOrderByExternalKey;
-  if (find !== undefined) {
+  if (tenant.orderLookup && find !== undefined) {
     const found = await Promise.all(keys.map((k) => find(k, ctx)));
     if (found.every((f) => f !== null)) {
       const outcome: ImportOutcome = {
@@ -191,28 +227,35 @@ async function establish(
       await store.markStep(job.id, workerId, at, 'done', outcome);
       return outcome;
     }
-    // Proven absent: the earlier attempt created nothing, so sending it now is the first time.
+    // Absent by a lookup this tenant was seen to answer correctly: sending it now is the first time.
     if (found.every((f) => f === null)) return sendImport(input, at, orders, keys, ctx);
-    return mayExist(job, keys, 'some of its orders were found in Cetec and some were not');
+    return mayExist(job, keys, 'some of its orders were found in Cetec and some were not', first);
   }
-  switch (input.duplicateExternalKey) {
+  switch (tenant.duplicateExternalKey) {
     case 'return-existing':
     case 'reject':
-      // Sending the same key again cannot create a second order in this tenant: it either
-      // creates the first (the earlier attempt had not), or answers with the existing one.
-      return sendImport(input, at, orders, keys, ctx);
+      // Established in a sandbox: sending the same key again cannot create a second order in this
+      // tenant; it either creates the first (the earlier attempt had not) or answers with the existing one.
+      return sendImport(input, at, orders, keys, ctx, first);
     case 'allow':
+      return mayExist(job, keys, 'this tenant was seen to create a second order for a reused external key, so sending it again could duplicate it', first);
     case 'unknown':
-      return mayExist(job, keys, `this tenant's answer to a reused external key is "${input.duplicateExternalKey}", so sending it again could create a second order`);
+      return mayExist(
+        job,
+        keys,
+        "what this tenant does with a reused external key has not been established (shopwire cetec selftest on a sandbox profile), so it is not sent again",
+        first,
+      );
   }
 }
 
-function mayExist(job: JobRecord, keys: string[], why: string): JobErrorRecord {
+function mayExist(job: JobRecord, keys: string[], why: string, first: string): JobErrorRecord {
   return {
     code: 'engine.import_outcome_unknown',
     kind: 'ambiguous',
     message:
-      `Order ${job.key}: the sales order import was sent but its answer was lost, so the order may exist in Cetec; ${why}. ` +
+      `Order ${job.key}: the sales order import was sent but its outcome is unknown, so the order may exist in Cetec; ${why}. ` +
+      `First answer: ${first}. ` +
       `Check Cetec for a quote or sales order with external key ${keys.join(', ')}, then tell shopwire what you found ` +
       `(resolve the import as created, with its numbers, or as not created); the job then finishes or sends it once.`,
     where: `order ${job.key}`,

@@ -117,7 +117,7 @@ export function createWorker(options: WorkerOptions): Worker {
         workerId,
         plan,
         cetec: handler.cetec(job.profile),
-        duplicateExternalKey: handler.duplicateExternalKey(job.profile),
+        tenant: await handler.tenant(job.profile),
         recorder,
         signal: abort.signal,
       });

@@ -11,6 +11,7 @@
  * - transfers.ts: the record of every outbound call;
  * - profiles.ts: per-profile cursor, pause and health times;
  * - events.ts: the event inbox and the integration actions linked to jobs;
+ * - tenant-facts.ts: what a self-test established about a profile's tenant;
  * - migrations.ts: applying the dialect's migration files;
  * - context.ts: what they share (database, clock, a job's writes deferred to its next commit).
  */
@@ -23,6 +24,7 @@ import { jobMethods, type ClaimOptions } from './core/jobs.ts';
 import { migrationMethods, type MigrationOptions } from './core/migrations.ts';
 import { partLockMethods } from './core/part-locks.ts';
 import { profileMethods } from './core/profiles.ts';
+import { tenantFactMethods } from './core/tenant-facts.ts';
 import { transferMethods } from './core/transfers.ts';
 
 export { LeaseLostError } from './core/lease.ts';
@@ -44,6 +46,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
     ...transferMethods(ctx),
     ...profileMethods(ctx),
     ...eventMethods(ctx),
+    ...tenantFactMethods(ctx),
     close: () => ctx.db.close(),
   };
 }

@@ -261,6 +261,10 @@ export interface Store {
   getProfile(profile: string): Promise<ProfileState>;
   listProfiles(): Promise<ProfileState[]>;
   updateProfile(profile: string, patch: ProfilePatch): Promise<ProfileState>;
+  /** What a self-test established about the profile's tenant in `system` (JSON, unvalidated), or null. */
+  getTenantFacts(profile: string, system: string): Promise<{ facts: unknown; checkedAt: number } | null>;
+  /** Replaces those facts (redacted). */
+  saveTenantFacts(profile: string, system: string, facts: unknown): Promise<void>;
 
   /** Inserts events not yet stored (by uuid); returns how many were new. */
   saveEvents(profile: string, events: InboxEvent[]): Promise<number>;

@@ -12,9 +12,9 @@ import { allJobs, killHard, sleep, startE2E, stopHub, until, type E2E } from './
 export type DuplicateKey = 'reject' | 'return-existing' | 'allow';
 
 export type CrashScenario = {
-  /** The emulated tenant's answer to a reused external key, and the hub's configured belief about it. */
+  /** The emulated tenant's answer to a reused external key (the hub learns it from the self-test). */
   duplicateExternalKey: DuplicateKey;
-  /** The tenant answers `GET /api/order?external_key=` and the hub is configured to use it. */
+  /** The tenant answers `GET /api/order?external_key=` (the self-test establishes it for the hub). */
   orderLookup: boolean;
   orders: number;
   /** Kills that must land while work is unfinished. */
@@ -63,6 +63,8 @@ export async function runCrashScenario(s: CrashScenario): Promise<CrashReport> {
     // A killed hub's jobs wait out their lease like in production, only a shorter one: the next
     // hub takes them over when it expires (renewed every third of it while a job runs).
     leaseSeconds: 2,
+    // The hub relies only on tenant behaviour the self-test established (src/engine/cetec-tenant.ts).
+    establish: true,
     profile: {
       cetec: { duplicateExternalKey: s.duplicateExternalKey, orderLookup: s.orderLookup },
       // Each kill costs the jobs it interrupts one attempt; this many are never reached.

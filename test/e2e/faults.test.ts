@@ -39,6 +39,8 @@ before(async () => {
       faults: { seed: 7, rules: [{ endpoint: '* /api/*', random: MIX }, { endpoint: 'POST /importjson/quotes', random: MIX }] },
     },
     paperless: { generated: { seed: 77, count: GENERATED } },
+    // Behaviour established by the self-test before the faults start (as on a sandbox, first).
+    establish: true,
     profile: {
       cetec: { duplicateExternalKey: 'reject', orderLookup: true, timeoutMs: 1_000 },
       retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 50, maxDelayMs: 500 },

@@ -44,6 +44,12 @@ export type EnvOptions = {
   tokens?: { cetec: string; paperless: string };
   /** The hub's job lease (`worker.leaseSeconds`; the hub's default is 60). */
   leaseSeconds?: number;
+  /**
+   * Establish the emulated tenant's behaviour first, as an operator would on a sandbox:
+   * `shopwire cetec selftest` runs (profile marked `cetec.sandbox`) before any fault is armed, and
+   * the emulator is then reset (its test order and journal gone; the findings stay in the store).
+   */
+  establish?: boolean;
 };
 
 export type CliResult = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number };
@@ -82,7 +88,8 @@ export type E2E = {
 
 export async function startE2E(options: EnvOptions = {}): Promise<E2E> {
   const tokens = options.tokens ?? TOKENS;
-  const cetec = await startCetecEmulator({ ...options.cetec, tokens: [tokens.cetec] });
+  const { faults: cetecFaults, ...cetecOptions } = options.cetec ?? {};
+  const cetec = await startCetecEmulator({ ...cetecOptions, ...(options.establish ? {} : { faults: cetecFaults }), tokens: [tokens.cetec] });
   const paperless = await startPaperlessEmulator({ ...options.paperless, token: tokens.paperless });
   const dir = mkdtempSync(path.join(tmpdir(), 'shopwire-e2e-'));
   const configPath = path.join(dir, 'shopwire.yaml');
@@ -100,9 +107,15 @@ export async function startE2E(options: EnvOptions = {}): Promise<E2E> {
     translationInput = profile.translation ?? {};
     writeFileSync(configPath, stringify(configFor(cetec.url, paperless.url, profile, options.leaseSeconds)));
   };
-  writeConfig(options.profile ?? {});
+  writeConfig(options.establish ? { ...options.profile, cetec: { sandbox: true, ...options.profile?.cetec } } : (options.profile ?? {}));
   let openedStore: Store | null = null;
   const children = new Set<ChildProcess>();
+  if (options.establish) {
+    const selftest = await runCli(['--config', configPath, 'cetec', 'selftest'], { env, timeoutMs: 60_000, children });
+    if (selftest.code !== 0) throw new Error(`cetec selftest failed:\n${selftest.stdout}\n${selftest.stderr}`);
+    cetec.reset();
+    if (cetecFaults !== undefined) cetec.faults.set(cetecFaults.rules ?? [], cetecFaults.seed);
+  }
 
   return {
     dir,

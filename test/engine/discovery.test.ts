@@ -72,7 +72,7 @@ describe('discovery with the Paperless Parts emulator', () => {
           paperless: () => client,
           cetec: () => cetec,
           translate: (order) => translate(order),
-          duplicateExternalKey: () => 'reject',
+          tenant: async () => ({ orderLookup: false, duplicateExternalKey: 'reject' }),
           onStateChange: (job) => r.reportJob(job),
         }),
       },

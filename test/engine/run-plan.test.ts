@@ -10,6 +10,8 @@ import type { CetecEmulator } from '../../emulators/cetec/server.ts';
 import { cetecPort } from '../../src/engine/ports.ts';
 import type { CetecPort, DuplicateKeyBehaviour } from '../../src/engine/ports.ts';
 import { runPlan } from '../../src/engine/run-plan.ts';
+import { UNESTABLISHED } from '../../src/engine/cetec-tenant.ts';
+import type { CetecTenantBehaviour } from '../../src/engine/cetec-tenant.ts';
 import { resolveImport } from '../../src/engine/resolve-import.ts';
 import { createPayloadPlanHandler } from '../../src/engine/order-export.ts';
 import { createWorker } from '../../src/engine/worker.ts';
@@ -50,7 +52,6 @@ describe('runPlan with the Cetec emulator', () => {
       baseUrl: emu.url,
       token: TOKEN,
       timeoutMs: 2_000,
-      orderLookup: true,
       retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterMs: 100 },
       breaker: false,
     });
@@ -67,7 +68,8 @@ describe('runPlan with the Cetec emulator', () => {
   });
   afterEach(() => cleanup());
 
-  const port = (lookup: boolean): CetecPort => cetecPort(client, lookup);
+  const port = (_lookup: boolean): CetecPort => cetecPort(client);
+  const tenant = (behaviour: DuplicateKeyBehaviour, lookup: boolean): CetecTenantBehaviour => ({ orderLookup: lookup, duplicateExternalKey: behaviour });
 
   /** A worker whose handler returns the given plan (as a design-import would, from its payload). */
   const worker = (s: Store, behaviour: DuplicateKeyBehaviour, lookup: boolean, id = 'w1') =>
@@ -82,7 +84,7 @@ describe('runPlan with the Cetec emulator', () => {
         'order-export': createPayloadPlanHandler({
           cetec: () => port(lookup),
           translate: (_payload, job) => orderPlan(job.key),
-          duplicateExternalKey: () => behaviour,
+          tenant: async () => tenant(behaviour, lookup),
         }),
       },
     });
@@ -117,7 +119,7 @@ describe('runPlan with the Cetec emulator', () => {
       },
     };
     await assert.rejects(
-      runPlan({ store: dying(store, crashed), job: claimed, workerId: 'doomed', plan, cetec: crashing, duplicateExternalKey: 'allow' }),
+      runPlan({ store: dying(store, crashed), job: claimed, workerId: 'doomed', plan, cetec: crashing, tenant: tenant('allow', true) }),
       SimulatedCrash,
     );
     assert.deepEqual((await store.getCheckpoints(job.id)).map((c) => c.status), ['done', 'sent']);
@@ -149,7 +151,7 @@ describe('runPlan with the Cetec emulator', () => {
       },
     };
     await assert.rejects(
-      runPlan({ store: dying(store, crashed), job: claimed, workerId: 'doomed', plan, cetec: crashing, duplicateExternalKey: 'unknown' }),
+      runPlan({ store: dying(store, crashed), job: claimed, workerId: 'doomed', plan, cetec: crashing, tenant: UNESTABLISHED }),
       SimulatedCrash,
     );
     // An idempotent step records only 'done': the crashed one left no checkpoint, so it is sent again.

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ShopwireError } from '../../src/lib/errors.ts';
 import type { ErrorKind } from '../../src/lib/errors.ts';
 import { createPayloadPlanHandler } from '../../src/engine/order-export.ts';
+import { UNESTABLISHED } from '../../src/engine/cetec-tenant.ts';
 import type { CetecPort } from '../../src/engine/ports.ts';
 import { createWorker } from '../../src/engine/worker.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -79,7 +80,7 @@ describe('worker: failures, retries, pauses, part locks', () => {
         'order-export': createPayloadPlanHandler({
           cetec: () => cetec.port,
           translate: (_p, job) => (opts.prepare ? opts.prepare() : (plans[job.key] ?? orderPlan(job.key))),
-          duplicateExternalKey: () => 'unknown',
+          tenant: async () => UNESTABLISHED,
         }),
       },
     });
@@ -168,7 +169,7 @@ describe('worker: failures, retries, pauses, part locks', () => {
       workerId: 'bg',
       idleMs: 5,
       handlers: {
-        'order-export': createPayloadPlanHandler({ cetec: () => cetec.port, translate: (_p, job) => orderPlan(job.key), duplicateExternalKey: () => 'unknown' }),
+        'order-export': createPayloadPlanHandler({ cetec: () => cetec.port, translate: (_p, job) => orderPlan(job.key), tenant: async () => UNESTABLISHED }),
       },
     });
     w.start();

@@ -38,8 +38,6 @@ export type CetecClientOptions = {
   importSourceName?: string;
   /** Where the token goes on `partrevisiondefinition`: the body (default; keeps it out of URLs) or the query. */
   tokenPlacement?: 'body' | 'query';
-  /** Use `GET /api/order?external_key=` (an assumption, see docs/emulators/cetec.md). Default false. */
-  orderLookup?: boolean;
   recorder?: TransferRecorder;
   retry?: Partial<RetryOptions>;
   breaker?: BreakerOptions | false;
@@ -47,12 +45,20 @@ export type CetecClientOptions = {
 
 export type CetecCallContext = { step?: number; recorder?: TransferRecorder; signal?: AbortSignal };
 
+/** An answer as it came: status, parsed JSON body (null when not JSON), content type and the start of the text (redacted). */
+export type CetecRawAnswer = { status: number; body: unknown; contentType: string; text: string };
+
 export type CetecOrderRef = { quote: number | null; order: number | null; location: string };
 
 export interface CetecClient {
   defineBom(node: CetecBomNode, ctx?: CetecCallContext): Promise<void>;
   importOrders(orders: CetecImportOrder[], ctx?: CetecCallContext): Promise<CetecImportResult>;
   findOrderByExternalKey(key: string, ctx?: CetecCallContext): Promise<CetecOrderRef | null>;
+  /**
+   * `GET /api/order?external_key=`: the tenant's answer as it came (parsed JSON), for the self-test
+   * that establishes whether the lookup works (selftest.ts). Non-2xx answers throw like any read.
+   */
+  lookupOrders(key: string, ctx?: CetecCallContext): Promise<CetecRawAnswer>;
   getPart(prcpart: string, ctx?: CetecCallContext): Promise<unknown | null>;
   /** `PUT /api/part`: creates the part or updates its description (all input in the query, §4.5). Safe to repeat. */
   updatePart(body: CetecPartUpdate, ctx?: CetecCallContext): Promise<void>;
@@ -228,9 +234,6 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
 
     async findOrderByExternalKey(key, ctx) {
       const endpoint = 'order.lookup';
-      if (!options.orderLookup) {
-        throw new CetecConfigError('Cetec order lookup by external key is disabled (cetec.orderLookup is off): the outcome must be checked by hand', { endpoint });
-      }
       let res: HttpResponse;
       try {
         res = await call({ method: 'GET', path: '/api/order', query: { preshared_token: options.token, external_key: key }, endpoint, retrySafe: true }, ctx);
@@ -243,6 +246,18 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
       const match = res.body.find((o): o is Obj => isObj(o) && o.external_key === key);
       if (match === undefined) return null;
       return { quote: toNumber(match.quote), order: toNumber(match.ordernum), location: typeof match.location === 'string' ? match.location : '' };
+    },
+
+    async lookupOrders(key, ctx) {
+      const endpoint = 'order.lookup';
+      let res: HttpResponse;
+      try {
+        res = await call({ method: 'GET', path: '/api/order', query: { preshared_token: options.token, external_key: key }, endpoint, retrySafe: true, expectJson: false }, ctx);
+      } catch (error) {
+        fromHttpError(error, endpoint, true);
+      }
+      if (!ok(res.status)) fromStatus(res, endpoint);
+      return { status: res.status, body: res.body, contentType: res.headers['content-type'] ?? '', text: redactText(res.rawText.slice(0, 300)) };
     },
 
     async getPart(prcpart, ctx) {

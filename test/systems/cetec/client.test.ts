@@ -62,7 +62,6 @@ describe('Cetec client against the emulator', () => {
       token: TOKEN,
       timeoutMs: 200,
       importSourceName: 'PAPERLESS',
-      orderLookup: true,
       recorder,
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 },
       breaker: false,
@@ -208,8 +207,7 @@ describe('Cetec client against the emulator', () => {
     assert.equal(await c.findOrderByExternalKey('never-sent'), null);
   });
 
-  test('findOrderByExternalKey is refused when lookup is off (client or tenant)', async () => {
-    await expectError(client({ orderLookup: false }).findOrderByExternalKey('x'), CetecConfigError, 'cetec.config');
+  test('findOrderByExternalKey is refused when the tenant does not answer the lookup', async () => {
     emu.setBehaviours({ orderLookup: false });
     await expectError(client().findOrderByExternalKey('x'), CetecConfigError);
   });
