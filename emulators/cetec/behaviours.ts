@@ -14,9 +14,25 @@ export type CetecBehaviours = {
   firstRevisionBecomesCurrent: boolean;
   /** §9 item 8: reject a `prcpart` whose first three characters are not a seeded PRC. */
   prcRequired: boolean;
-  /** §9 item 9: `POST /api/partrevisiondefinition` without `Version: 2.0` → 400. */
+  /**
+   * §9 item 9: `POST /api/partrevisiondefinition` without `Version: 2.0` → 400. Every evidenced
+   * caller sends the header on this call (CY, PY); nothing shows Cetec refusing a call without it.
+   */
   requireVersionHeader: boolean;
-  /** §9 item 11: accept operations with `repetitions: 0` (default: 400). */
+  /**
+   * §9 item 10: a node must carry `revision_text`. PY's raw-material lines (§7.3) never do, and ran
+   * in production; when off, a node without it names the part's `""` revision.
+   */
+  requireRevisionText: boolean;
+  /**
+   * §9 item 11: `qty_per_top: null` → 400. PY sends null for raw material without bar-stock
+   * variables (§8 item 12), in production; when off it is accepted (recorded as null, journal warning).
+   */
+  rejectNullQuantity: boolean;
+  /**
+   * §9 item 11: accept operations with `repetitions: 0`. PY's truncation (§8 item 16) sends 0 for
+   * run times under one second, in production; refusing them is the switch set to false.
+   */
   acceptZeroRepetitions: boolean;
   /** §9 item 12: a location with both `lead_time` and `operations` → 400. */
   rejectLeadTimeWithOperations: boolean;
@@ -26,6 +42,12 @@ export type CetecBehaviours = {
    * only the root's definitions are replaced.
    */
   nestedNodesReplace: boolean;
+  /**
+   * §9 item 22: `ship_via` / `terms_external_key` that are not seeded SHPCDE / 9TERMS keys → the
+   * order is refused. The seed example sends `net_60` (PY's own table says `net_60_c`) and 3P sends
+   * terms `"1"`; nothing shows Cetec refusing an unknown key. When off: accepted, journal warning.
+   */
+  rejectUnknownCodes: boolean;
   /** §9 item 22: an `SA` line whose part revision has neither BOM nor labor plan: ignore, warn in the journal, or reject. */
   buildLineNeedsDefinition: 'off' | 'warn' | 'reject';
   /** §9 item 23: an order whose customer cannot be resolved is rejected (default: placeholder customer + journal warning). */
@@ -62,8 +84,11 @@ export const DEFAULT_CETEC_BEHAVIOURS = {
   authFailure: 'http-401',
   firstRevisionBecomesCurrent: true,
   prcRequired: false,
-  requireVersionHeader: true,
-  acceptZeroRepetitions: false,
+  requireVersionHeader: false,
+  requireRevisionText: false,
+  rejectNullQuantity: false,
+  acceptZeroRepetitions: true,
+  rejectUnknownCodes: false,
   rejectLeadTimeWithOperations: true,
   nestedNodesReplace: true,
   buildLineNeedsDefinition: 'warn',

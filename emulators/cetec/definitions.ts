@@ -21,6 +21,9 @@ const numeric = (v: unknown): number | null => {
 
 class Invalid extends Error {}
 
+/** A node's revision label; without `revision_text` (PY's raw-material lines) the `""` revision. */
+const labelOf = (node: Obj): string => (typeof node.revision_text === 'string' ? node.revision_text : '');
+
 function fail(message: string): never {
   throw new Invalid(message);
 }
@@ -29,13 +32,20 @@ function validateNode(node: unknown, path: string, ancestors: string[], isRoot: 
   if (!isObj(node)) fail(`${path}: expected an object`);
   if (typeof node.prcpart !== 'string' || node.prcpart.trim() === '') fail(`${path}.prcpart: expected a non-empty string`);
   const prcpart = normalisePart(node.prcpart);
-  if (typeof node.revision_text !== 'string') fail(`${path}.revision_text: expected a string`);
+  if (node.revision_text === undefined) {
+    if (b.requireRevisionText) fail(`${path}.revision_text: required`);
+  } else if (typeof node.revision_text !== 'string') fail(`${path}.revision_text: expected a string`);
   if (ancestors.includes(prcpart)) fail(`${path}: part ${prcpart} contains itself (${[...ancestors, prcpart].join(' > ')})`);
   if (b.prcRequired && !state.seed.prcs.includes(prcpart.slice(0, 3))) fail(`${path}.prcpart: ${prcpart} does not start with a known PRC`);
   if (!isRoot) {
-    if (node.qty_per_top === null || node.qty_per_top === undefined) fail(`${path}.qty_per_top: required`);
-    const qty = numeric(node.qty_per_top);
-    if (qty === null || qty <= 0) fail(`${path}.qty_per_top: expected a positive number, got ${JSON.stringify(node.qty_per_top)}`);
+    if (node.qty_per_top === undefined) fail(`${path}.qty_per_top: required`);
+    if (node.qty_per_top === null) {
+      if (b.rejectNullQuantity) fail(`${path}.qty_per_top: required`);
+      warnings.push(`null qty_per_top in ${path} (${prcpart})`);
+    } else {
+      const qty = numeric(node.qty_per_top);
+      if (qty === null || qty <= 0) fail(`${path}.qty_per_top: expected a positive number, got ${JSON.stringify(node.qty_per_top)}`);
+    }
   }
   if (node.component !== undefined) {
     const c = numeric(node.component);
@@ -108,11 +118,11 @@ function toLabor(locations: Obj[]): LaborLocation[] {
 
 function applyNode(node: Obj, isRoot: boolean, state: CetecState, b: CetecBehaviours): void {
   const part = ensurePart(state, node.prcpart as string);
-  const revision = ensureRevision(part, node.revision_text as string, b.firstRevisionBecomesCurrent);
+  const revision = ensureRevision(part, labelOf(node), b.firstRevisionBecomesCurrent);
   const children = (node.bom_definition as Obj[] | undefined) ?? [];
   for (const child of children) {
     const childPart = ensurePart(state, child.prcpart as string);
-    ensureRevision(childPart, child.revision_text as string, b.firstRevisionBecomesCurrent);
+    ensureRevision(childPart, labelOf(child), b.firstRevisionBecomesCurrent);
   }
   const replaces = isRoot || b.nestedNodesReplace;
   if (replaces && (isRoot || node.bom_definition !== undefined)) {
@@ -120,8 +130,8 @@ function applyNode(node: Obj, isRoot: boolean, state: CetecState, b: CetecBehavi
       (child, i): BomLine => ({
         line: i + 1,
         prcpart: normalisePart(child.prcpart as string),
-        revision: child.revision_text as string,
-        qty_per_top: numeric(child.qty_per_top)!,
+        revision: labelOf(child),
+        qty_per_top: numeric(child.qty_per_top),
         component: child.component === undefined ? null : numeric(child.component),
         sourcing: typeof child.sourcing === 'string' ? child.sourcing : null,
         pick_comments: typeof child.pick_comments === 'string' ? child.pick_comments : null,
@@ -148,7 +158,7 @@ export function defineRevision(state: CetecState, body: unknown, versionHeader: 
   const root = body as Obj;
   applyNode(root, true, state, b);
   state.clock += 1;
-  return { status: 200, body: { success: 1, prcpart: normalisePart(root.prcpart as string), revision: root.revision_text }, warnings };
+  return { status: 200, body: { success: 1, prcpart: normalisePart(root.prcpart as string), revision: labelOf(root) }, warnings };
 }
 
 /** The older `PUT` shape (§4.2): does not create the root part; creates components with descriptions. */

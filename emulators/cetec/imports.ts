@@ -54,11 +54,15 @@ function check(state: CetecState, order: unknown, b: CetecBehaviours, warnings: 
   const shipVia = order.ship_via;
   if (shipVia !== undefined && shipVia !== null && shipVia !== '') {
     const ok = state.seed.shipCodes.some((s) => s.external_key === shipVia || (numeric(shipVia) !== null && s.id === numeric(shipVia)));
-    if (!ok) return `ship_via: unknown ship code ${JSON.stringify(shipVia)}`;
+    if (!ok) {
+      if (b.rejectUnknownCodes) return `ship_via: unknown ship code ${JSON.stringify(shipVia)}`;
+      warnings.push(`order ${externalKey}: ship_via ${JSON.stringify(shipVia)} is not a seeded ship code (accepted: rejectUnknownCodes is off)`);
+    }
   }
   const terms = order.terms_external_key;
   if (terms !== undefined && terms !== null && terms !== '' && !state.seed.terms.some((t) => t.external_key === terms)) {
-    return `terms_external_key: unknown terms ${JSON.stringify(terms)}`;
+    if (b.rejectUnknownCodes) return `terms_external_key: unknown terms ${JSON.stringify(terms)}`;
+    warnings.push(`order ${externalKey}: terms_external_key ${JSON.stringify(terms)} is not a seeded 9TERMS key (accepted: rejectUnknownCodes is off)`);
   }
   let customer = resolveCustomer(state, order);
   let placeholder = false;

@@ -52,7 +52,8 @@ export const DEFAULT_CETEC_SEED: CetecSeed = {
     { id: 1, external_key: 'generic_1_sec_operation', description: 'Generic 1 Second Operation', seconds: 1 },
     { id: 2, external_key: 'generic_1_hour_operation', description: 'Generic 1 Hour Operation', seconds: 3600 },
   ],
-  terms: keyed(['net_10_c', 'net_30_c', 'net_45_c', 'net_60_c', 'net_90_c', 'cod', 'credit_card', 'prepay'], 1),
+  // PY's table (§7.5) and the keys the seed example sends (`net_60`).
+  terms: keyed(['net_10_c', 'net_30_c', 'net_45_c', 'net_60_c', 'net_90_c', 'cod', 'credit_card', 'prepay', 'net_10', 'net_30', 'net_45', 'net_60', 'net_90'], 1),
   shipCodes: keyed(
     [
       'pickup', 'local_delivery', 'ups_early_am_overnight', 'ups_next_day_air', 'ups_second_day_air', 'ups_ground',
@@ -64,6 +65,8 @@ export const DEFAULT_CETEC_SEED: CetecSeed = {
     { id: 1, custnum: 'INTERNAL', name: 'Internal', external_key: 'internal', acctemail: 'internal@example.com' },
     { id: 2, custnum: 'ACME', name: 'Acme Manufacturing', external_key: 'acme', acctemail: 'ap@acme.example.com' },
     { id: 3, custnum: 'GLOBEX', name: 'Globex Corporation', external_key: 'globex', acctemail: 'billing@globex.example.com' },
+    // The seed example's customer (customer_custnum BFS123).
+    { id: 4, custnum: 'BFS123', name: "Bob's Fishing Supplies", external_key: 'bfs', acctemail: 'ap@bobsfishing.example.com' },
     { id: 99, custnum: 'UNASSIGNED', name: 'NO CUSTOMER ASSIGNED', external_key: 'unassigned', acctemail: '' },
   ],
   contacts: [

@@ -12,7 +12,8 @@ export type BomLine = {
   line: number;
   prcpart: string;
   revision: string;
-  qty_per_top: number;
+  /** Null when the caller sent null (PY's raw material without bar-stock variables). */
+  qty_per_top: number | null;
   component: number | null;
   sourcing: string | null;
   pick_comments: string | null;

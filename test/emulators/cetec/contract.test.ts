@@ -125,7 +125,8 @@ describe('Cetec emulator contract', () => {
       assert.deepEqual(emu.state.bom('SUB ARM', '')!.map((l) => l.prcpart), ['RAW 6061']);
     });
 
-    test('requires Version: 2.0 (switchable)', async () => {
+    test('accepts a call without Version: 2.0 by default; requireVersionHeader refuses it', async () => {
+      emu.setBehaviours({ requireVersionHeader: true });
       const res = await define(tree(), {});
       assert.equal(res.status, 400);
       assert.equal(emu.state.parts().length, 0);
@@ -133,14 +134,34 @@ describe('Cetec emulator contract', () => {
       assert.equal((await define(tree(), {})).status, 200);
     });
 
+    test('accepts what PY sent in production: raw material without revision_text, null qty_per_top, 0 repetitions (each refused only under its switch)', async () => {
+      const production = {
+        ...tree(),
+        bom_definition: [{ component: 1, prcpart: 'RAW MATERIAL', sourcing: '', pick_comments: 'None', qty_per_top: null }],
+        locations: [{ location_external_key: 'assembly', build_order: 1, operations: [op(1, 0)] }],
+      };
+      const res = await define(production);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual(emu.state.bom('PRT BRACKET', 'A')!.map((l) => [l.prcpart, l.revision, l.qty_per_top]), [['RAW MATERIAL', '', null]]);
+      for (const [flag, patch] of [
+        ['requireRevisionText', { bom_definition: [{ prcpart: 'RAW MATERIAL', qty_per_top: 1 }] }],
+        ['rejectNullQuantity', { bom_definition: [{ prcpart: 'RAW MATERIAL', revision_text: '', qty_per_top: null }] }],
+        ['acceptZeroRepetitions', { locations: [{ location_external_key: 'assembly', build_order: 1, operations: [op(1, 0)] }] }],
+      ] as const) {
+        emu.setBehaviours({ [flag]: flag !== 'acceptZeroRepetitions' });
+        assert.equal((await define({ ...tree(), ...patch })).status, 400, flag);
+        emu.reset();
+        emu.setBehaviours({ requireRevisionText: false, rejectNullQuantity: false, acceptZeroRepetitions: true });
+      }
+    });
+
     const invalid: Array<[string, Record<string, unknown>, RegExp]> = [
       ['empty prcpart', { prcpart: '' }, /prcpart/],
       ['revision_text not a string', { revision_text: null }, /revision_text/],
-      ['null qty_per_top', { bom_definition: [{ prcpart: 'COM A', revision_text: '', qty_per_top: null }] }, /qty_per_top/],
       ['zero qty_per_top', { bom_definition: [{ prcpart: 'COM A', revision_text: '', qty_per_top: 0 }] }, /qty_per_top/],
       ['unknown work location', { locations: [{ location_external_key: 'moon_base', build_order: 1, operations: [op(1)] }] }, /moon_base/],
       ['unknown operation', { locations: [{ location_external_key: 'assembly', build_order: 1, operations: [{ ...op(1), operation_external_key: 'magic' }] }] }, /magic/],
-      ['zero repetitions', { locations: [{ location_external_key: 'assembly', build_order: 1, operations: [op(1, 0)] }] }, /repetitions/],
+      ['negative repetitions', { locations: [{ location_external_key: 'assembly', build_order: 1, operations: [op(1, -1)] }] }, /repetitions/],
       ['lead_time with operations', { locations: [{ location_external_key: 'outside_service', build_order: 1, lead_time: 3, operations: [op(1)] }] }, /outside-service/],
       ['build_order zero', { locations: [{ location_external_key: 'assembly', build_order: 0 }] }, /build_order/],
       ['bad instruction', { locations: [{ location_external_key: 'assembly', build_order: 1, operations: [{ ...op(1), instructions: ['x'] }] }] }, /instructions/],
@@ -229,8 +250,6 @@ describe('Cetec emulator contract', () => {
       ['line without part', { lines: [{ qty: 1, transcode: 'SN' }] }, /prcpart or partnum/],
       ['zero qty', { lines: [{ prcpart: 'A', qty: 0, transcode: 'SN' }] }, /qty/],
       ['bad transcode', { lines: [{ prcpart: 'A', qty: 1, transcode: 'XX' }] }, /transcode/],
-      ['unknown ship_via', { ship_via: 'teleport' }, /ship_via/],
-      ['unknown terms', { terms_external_key: 'net_1000' }, /terms/],
       ['bad date', { lines: [{ prcpart: 'A', qty: 1, transcode: 'SN', due_date: '03/01/2026' }] }, /due_date/],
     ];
     for (const [name, patch, message] of refusals) {
@@ -247,6 +266,18 @@ describe('Cetec emulator contract', () => {
     test('orders in one body are independent', async () => {
       const res = await importOrders([order('a'), order('b', { location: 'XX' }), order('c')]);
       assert.deepEqual([res.body.quotes, res.body.orders, res.body.success], [[1001, 1002], [5001, 5002], 0]);
+    });
+
+    test('unknown ship_via and terms keys are accepted with a journal warning; rejectUnknownCodes refuses them', async () => {
+      const res = await importOrders([order('codes', { ship_via: 'teleport', terms_external_key: '1' })]);
+      assert.equal(res.body.success, 1);
+      assert.ok(emu.journal().at(-1)!.warnings.some((w) => /teleport/.test(w)));
+      emu.setBehaviours({ rejectUnknownCodes: true });
+      for (const [patch, message] of [[{ ship_via: 'teleport' }, /ship_via/], [{ terms_external_key: 'net_1000' }, /terms/]] as const) {
+        const refused = await importOrders([order('codes-2', patch)]);
+        assert.equal(refused.body.success, 0);
+        assert.match(String(refused.body.message), message);
+      }
     });
 
     test('ship_via by numeric id is accepted', async () => {
