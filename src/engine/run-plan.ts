@@ -138,11 +138,9 @@ async function sendImport(
 ): Promise<ImportOutcome | JobErrorRecord> {
   const { store, job, workerId, cetec } = input;
   await store.markStep(job.id, workerId, at, 'sent', resend === null ? undefined : { firstAnswer: resend });
+  let answer: Awaited<ReturnType<CetecPort['importOrders']>>;
   try {
-    const answer = await cetec.importOrders(orders, ctx);
-    const outcome: ImportOutcome = { externalKeys: keys, quotes: answer.quotes, orders: answer.orders, numbersKnown: true };
-    await store.markStep(job.id, workerId, at, 'done', outcome);
-    return outcome;
+    answer = await cetec.importOrders(orders, ctx);
   } catch (error) {
     if (isReusedKey(error, input.tenant)) {
       // Cetec says the key is taken: the order exists (from an earlier attempt of ours).
@@ -161,6 +159,11 @@ async function sendImport(
     await store.markStep(job.id, workerId, at, status, { error: errorRecord(error), ...(resend === null ? {} : { firstAnswer: resend }) });
     throw error;
   }
+  // Outside the try: Cetec created the order, so a failure to record it must leave the step `sent`
+  // (the next run establishes it), never look like a failed import that may be sent again.
+  const outcome: ImportOutcome = { externalKeys: keys, quotes: answer.quotes, orders: answer.orders, numbersKnown: true };
+  await store.markStep(job.id, workerId, at, 'done', outcome);
+  return outcome;
 }
 
 /** Cetec's refusal of a reused key: recognised by the client's patterns, or in the words the self-test recorded for this tenant. */
