@@ -81,6 +81,10 @@ export function registerCetecApi(app: FastifyInstance, ctx: CetecContext): void 
   app.put('/api/part', async (request, reply) => {
     const q = request.query as Query;
     if (!q.prcpart) return reply.code(400).send({ success: 0, message: 'prcpart required' });
+    const existing = ctx.state().parts.get(normalisePart(q.prcpart));
+    if (existing !== undefined && ctx.behaviours().partPutExisting === 'refuse') {
+      return reply.code(400).send({ success: 0, message: `Part ${existing.prcpart} already exists` });
+    }
     const part = ensurePart(ctx.state(), q.prcpart, q.description ?? '');
     if (q.description !== undefined) part.description = q.description;
     if (q.is_bom === '1') part.is_bom = true;
@@ -168,5 +172,8 @@ export function registerCetecApi(app: FastifyInstance, ctx: CetecContext): void 
 /** §9 item 32: anything the emulator does not model answers 404 JSON and is flagged in the journal. */
 export function notModelled(ctx: CetecContext, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   ctx.entry(request)?.warnings.push(`unmodelled call: ${request.method} ${request.url.split('?')[0]}`);
+  if (ctx.behaviours().unmodelledAnswer === 'html-login-200') {
+    return reply.code(200).type('text/html; charset=utf-8').send('<!DOCTYPE html><html><head><title>Cetec ERP - Login</title></head><body><form action="/auth/login" method="post"><input name="username"><input name="password" type="password"></form></body></html>');
+  }
   return reply.code(404).send({ success: 0, message: 'not found' });
 }

@@ -76,6 +76,16 @@ export type CetecBehaviours = {
    * wording is not evidenced; tests switch it to check the hub recognises only established words.
    */
   duplicateKeyWords: string;
+  /**
+   * §9 item 29: `PUT /api/part` on a part that already exists (no evidence; CY reads first or
+   * tolerates a failure): `update` its description (200), or `refuse` with 400 "already exists".
+   */
+  partPutExisting: 'update' | 'refuse';
+  /**
+   * §9 item 32: what a path the emulator does not serve answers: `json-404`, or `html-login-200`
+   * (a web app's login page with status 200, as a wrong base URL may get from a real host).
+   */
+  unmodelledAnswer: 'json-404' | 'html-login-200';
   /** §9 item 30: status of `PUT /api/customer` (3P accepts 200 or 201). */
   customerCreateStatus: 200 | 201;
 };
@@ -98,6 +108,8 @@ export const DEFAULT_CETEC_BEHAVIOURS = {
   orderLookup: true,
   orderLookupShape: 'as-assumed',
   duplicateKeyWords: 'external_key {key} has already been used (quote {quote})',
+  partPutExisting: 'update',
+  unmodelledAnswer: 'json-404',
   customerCreateStatus: 201,
 } as const satisfies CetecBehaviours;
 
@@ -106,6 +118,8 @@ const CHOICES: Record<string, readonly unknown[]> = {
   buildLineNeedsDefinition: ['off', 'warn', 'reject'],
   duplicateExternalKey: ['reject', 'return-existing', 'allow'],
   orderLookupShape: ['as-assumed', 'ignores-filter', 'other-field-names'],
+  partPutExisting: ['update', 'refuse'],
+  unmodelledAnswer: ['json-404', 'html-login-200'],
   customerCreateStatus: [200, 201],
 };
 

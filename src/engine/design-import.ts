@@ -19,7 +19,7 @@ import { refusalReasons, toWriteBack, type ImportStatus, type ReceiverPolicy } f
 
 export type CetecBomWriter = {
   defineBom(node: CetecBomNode, ctx?: { step?: number }): Promise<void>;
-  updatePart?(body: CetecPartUpdate, ctx?: { step?: number }): Promise<void>;
+  updatePart?(body: CetecPartUpdate, ctx?: { step?: number }): Promise<void | { warning?: string }>;
 };
 export type DesignUpdater = Pick<CableBuilderClient, 'updateDesign'>;
 

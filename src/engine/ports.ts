@@ -25,7 +25,7 @@ export interface CetecPort {
   /** Finds an order by its external key; used only once the tenant's lookup is established (cetec-tenant.ts). */
   findOrderByExternalKey?: (key: string, ctx?: StepCallContext) => Promise<CetecOrderFound | null>;
   /** Sets a part's description (`PUT /api/part`; idempotent). Needed by plans with `part` steps. */
-  updatePart?: (body: CetecPartUpdate, ctx?: StepCallContext) => Promise<void>;
+  updatePart?: (body: CetecPartUpdate, ctx?: StepCallContext) => Promise<void | { warning?: string }>;
 }
 
 /**

@@ -41,7 +41,14 @@ export type RunPlanInput = {
   signal?: AbortSignal;
 };
 
-export type PlanResult = { quotes: number[]; orders: number[]; imports: ImportOutcome[]; steps: number };
+export type PlanResult = {
+  quotes: number[];
+  orders: number[];
+  imports: ImportOutcome[];
+  steps: number;
+  /** What went through but not as asked (a refused description update of an existing part). */
+  warnings?: string[];
+};
 
 export type RunPlanResult = { state: 'done'; result: PlanResult } | { state: 'needs-attention'; error: JobErrorRecord; result: PlanResult };
 
@@ -68,11 +75,13 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
   const checkpoints = await store.getCheckpoints(job.id);
   const byKey = new Map<string, Checkpoint>(checkpoints.map((c) => [c.stepKey, c]));
   const imports: ImportOutcome[] = [];
+  const warnings: string[] = [];
   const result = (): PlanResult => ({
     quotes: imports.flatMap((i) => i.quotes),
     orders: imports.flatMap((i) => i.orders),
     imports: [...imports],
     steps: plan.steps.length,
+    ...(warnings.length === 0 ? {} : { warnings: [...warnings] }),
   });
 
   for (let index = 0; index < plan.steps.length; index++) {
@@ -92,10 +101,16 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
       // 'done' is recorded (the call's own transfer record shows it was sent), and it rides on the
       // job's next commit (the next call's record, the import's 'sent', the job's end) instead of
       // a commit of its own; a step whose 'done' was lost is simply sent again.
-      if (cp !== undefined && cp.run === job.run && cp.status === 'done') continue;
+      if (cp !== undefined && cp.run === job.run && cp.status === 'done') {
+        const earlier = (cp.result as { warning?: unknown } | null)?.warning;
+        if (typeof earlier === 'string') warnings.push(earlier);
+        continue;
+      }
+      let warning: string | undefined;
       if (step.kind === 'partrevisiondefinition') await cetec.defineBom(step.body, ctx);
-      else await updatePart(cetec, step.body, ctx);
-      await store.markStep(job.id, workerId, at, 'done', undefined, { deferred: true });
+      else warning = await updatePart(cetec, step.body, ctx);
+      if (warning !== undefined) warnings.push(warning);
+      await store.markStep(job.id, workerId, at, 'done', warning === undefined ? undefined : { warning }, { deferred: true });
       continue;
     }
 
@@ -115,11 +130,13 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
   return { state: 'done', result: result() };
 }
 
-async function updatePart(cetec: RunPlanInput['cetec'], body: CetecPartUpdate, ctx: StepCallContext): Promise<void> {
+/** Sets a part's description; a refusal Cetec gave for an existing part comes back as a warning (the design goes on). */
+async function updatePart(cetec: RunPlanInput['cetec'], body: CetecPartUpdate, ctx: StepCallContext): Promise<string | undefined> {
   if (cetec.updatePart === undefined) {
     throw new ShopwireError('this Cetec connection cannot set part descriptions (PUT /api/part)', { code: 'engine.no_part_update', kind: 'config' });
   }
-  await cetec.updatePart(body, ctx);
+  const outcome = await cetec.updatePart(body, ctx);
+  return outcome?.warning;
 }
 
 /**

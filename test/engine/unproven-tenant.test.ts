@@ -20,7 +20,7 @@ import { createWorker } from '../../src/engine/worker.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createCetecClient } from '../../src/systems/cetec/client.ts';
 import type { CetecClient } from '../../src/systems/cetec/client.ts';
-import { orderPlan, tempStore, testClock } from './helpers.ts';
+import { bom, orderPlan, tempStore, testClock } from './helpers.ts';
 import type { TestClock } from './helpers.ts';
 
 const TOKEN = 'unproven-tenant-token';
@@ -49,7 +49,7 @@ describe('an import whose answer was lost, against stand-ins for other real Cete
   });
   afterEach(() => cleanup());
 
-  const worker = () =>
+  const worker = (plan = (key: string) => orderPlan(key)) =>
     createWorker({
       store,
       workerId: 'w1',
@@ -60,7 +60,7 @@ describe('an import whose answer was lost, against stand-ins for other real Cete
       handlers: {
         'order-export': createPayloadPlanHandler({
           cetec: () => cetecPort(client),
-          translate: (_payload, job) => orderPlan(job.key),
+          translate: (_payload, job) => plan(job.key),
           tenant: async (profile) => tenantBehaviour((await store.getTenantFacts(profile, 'cetec'))?.facts),
         }),
       },
@@ -135,5 +135,24 @@ describe('an import whose answer was lost, against stand-ins for other real Cete
     assert.equal(job.state, 'needs-attention');
     assert.match(job.lastError!.message, /not this tenant's known answer/);
     assert.equal(emu.state.ordersByExternalKey('prod-200').length, 1);
+  });
+
+  it('PUT /api/part refused with 400 for a part that exists: the design finishes, with a warning saying what Cetec kept', async () => {
+    emu.setBehaviours({ partPutExisting: 'refuse' });
+    const designPlan = () => ({
+      steps: [
+        { kind: 'partrevisiondefinition' as const, body: bom('CBL HARNESS-7') },
+        { kind: 'part' as const, body: { prcpart: 'CBL HARNESS-7', description: 'Harness, 7 wires' } },
+      ],
+      warnings: [],
+    });
+    const { job } = await store.enqueueJob({ flow: 'order-export', profile: 'prod', key: '7', trigger: { kind: 'cli' } });
+    await worker(designPlan).runOnce();
+    const done = (await store.getJob(job.id))!;
+    assert.equal(done.state, 'done', done.lastError?.message);
+    const warnings = (done.result as { warnings?: string[] }).warnings ?? [];
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /refused to change the description of existing part CBL HARNESS-7/);
+    assert.equal(emu.state.part('CBL HARNESS-7')?.description, '', 'Cetec keeps what the definition created');
   });
 });

@@ -60,8 +60,11 @@ export interface CetecClient {
    */
   lookupOrders(key: string, ctx?: CetecCallContext): Promise<CetecRawAnswer>;
   getPart(prcpart: string, ctx?: CetecCallContext): Promise<unknown | null>;
-  /** `PUT /api/part`: creates the part or updates its description (all input in the query, §4.5). Safe to repeat. */
-  updatePart(body: CetecPartUpdate, ctx?: CetecCallContext): Promise<void>;
+  /**
+   * `PUT /api/part`: creates the part or updates its description (all input in the query, §4.5).
+   * Reads first; a refused update of an existing part is a warning, not a failure. Safe to repeat.
+   */
+  updatePart(body: CetecPartUpdate, ctx?: CetecCallContext): Promise<{ warning?: string }>;
   breakerState(): 'closed' | 'open' | 'half-open';
   close(): Promise<void>;
 }
@@ -124,7 +127,11 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
    * judged by status (the bodies are not documented, cetec.md 4.1, 4.5), though a JSON body saying
    * `success: 0` is still a refusal.
    */
-  async function idempotentWrite(req: Omit<HttpRequest, 'step' | 'recorder' | 'signal' | 'retrySafe'>, ctx: CetecCallContext | undefined): Promise<void> {
+  async function idempotentWrite(
+    req: Omit<HttpRequest, 'step' | 'recorder' | 'signal' | 'retrySafe'>,
+    ctx: CetecCallContext | undefined,
+    success: (status: number) => boolean = ok,
+  ): Promise<void> {
     let res: HttpResponse;
     try {
       res = await call({ ...req, retrySafe: true, expectJson: false, outcome: succeeded }, ctx);
@@ -133,6 +140,14 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
     }
     if (!ok(res.status)) fromStatus(res, req.endpoint);
     if (isObj(res.body) && Number(res.body.success) === 0) fromSuccessZero(res, req.endpoint);
+    if (!success(res.status)) {
+      const cetecMessage = redactText(messageOf(res.body) || res.rawText.slice(0, 300));
+      throw new CetecRejectedError(`Cetec answered ${req.endpoint} with HTTP ${res.status}, not the 200 the production exporter saw as success (cetec.md §4.1); check the result in Cetec`, {
+        endpoint: req.endpoint,
+        status: res.status,
+        cetecMessage,
+      });
+    }
   }
 
   /** Maps an HTTP-level failure; `idempotent` turns a lost answer into a transient failure. */
@@ -169,6 +184,20 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
   const ok = (status: number): boolean => status >= 200 && status < 300;
   const succeeded = (res: HttpResponse): 'ok' | 'failed' => (ok(res.status) && !(isObj(res.body) && Number(res.body.success) === 0) ? 'ok' : 'failed');
 
+  /** `GET /api/part/{prcpart}`: the part, or null when Cetec says it is missing (404, or no `prcpart` in the answer). */
+  async function getPart(prcpart: string, ctx?: CetecCallContext): Promise<unknown | null> {
+    const endpoint = 'part.get';
+    let res: HttpResponse;
+    try {
+      res = await call({ method: 'GET', path: `/api/part/${encodeURIComponent(prcpart)}`, query: { preshared_token: options.token }, endpoint, retrySafe: true }, ctx);
+    } catch (error) {
+      fromHttpError(error, endpoint, true);
+    }
+    if (res.status === 404) return null;
+    if (!ok(res.status)) fromStatus(res, endpoint);
+    return isObj(res.body) && res.body.prcpart ? res.body : null;
+  }
+
   return {
     async defineBom(node, ctx) {
       await idempotentWrite(
@@ -181,6 +210,8 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
           endpoint: 'partrevisiondefinition',
         },
         ctx,
+        // Only 200 is evidenced as success (PY accepts nothing else; CY's 2xx check is looser).
+        (status) => status === 200,
       );
     },
 
@@ -193,6 +224,9 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
             method: 'POST',
             path: '/importjson/quotes',
             query: { preshared_token: options.token, import_source_name: options.importSourceName },
+            // As the production exporter sent it (cetec.md §3): its imports succeeded on a real
+            // tenant with this header; CY's without it. Either is evidenced; production's wins.
+            headers: { version: '2.0' },
             body: orders,
             endpoint,
             retrySafe: false,
@@ -260,24 +294,30 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
       return { status: res.status, body: res.body, contentType: res.headers['content-type'] ?? '', text: redactText(res.rawText.slice(0, 300)) };
     },
 
-    async getPart(prcpart, ctx) {
-      const endpoint = 'part.get';
-      let res: HttpResponse;
-      try {
-        res = await call({ method: 'GET', path: `/api/part/${encodeURIComponent(prcpart)}`, query: { preshared_token: options.token }, endpoint, retrySafe: true }, ctx);
-      } catch (error) {
-        fromHttpError(error, endpoint, true);
-      }
-      if (res.status === 404) return null;
-      if (!ok(res.status)) fromStatus(res, endpoint);
-      return isObj(res.body) && res.body.prcpart ? res.body : null;
-    },
+    getPart,
 
     async updatePart(body, ctx) {
-      await idempotentWrite(
-        { method: 'PUT', path: '/api/part', query: { preshared_token: options.token, prcpart: body.prcpart, description: body.description }, endpoint: 'part.put' },
-        ctx,
-      );
+      // Read before write (§4.5: what PUT does to an existing part is unknown; CY reads first or
+      // tolerates a failure): a part that already reads as wanted is left alone.
+      const before = (await getPart(body.prcpart, ctx)) as Obj | null;
+      if (before !== null && before.description === body.description) return {};
+      try {
+        await idempotentWrite(
+          { method: 'PUT', path: '/api/part', query: { preshared_token: options.token, prcpart: body.prcpart, description: body.description }, endpoint: 'part.put' },
+          ctx,
+        );
+        return {};
+      } catch (error) {
+        // A refusal ("already exists", or any 4xx) on a part that exists: judge by what Cetec holds now.
+        if (!(error instanceof CetecRejectedError)) throw error;
+        const after = (await getPart(body.prcpart, ctx)) as Obj | null;
+        if (after === null) throw error;
+        if (after.description === body.description) return {};
+        const held = typeof after.description === 'string' ? `"${after.description}"` : 'its old description';
+        return {
+          warning: `Cetec refused to change the description of existing part ${body.prcpart} (${error.cetecMessage || `HTTP ${String(error.status)}`}); it keeps ${held}`,
+        };
+      }
     },
 
     breakerState: () => target.breakerState(),

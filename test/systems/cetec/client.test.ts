@@ -138,9 +138,39 @@ describe('Cetec client against the emulator', () => {
     assert.equal(emu.journal().length - before, 3, 'three attempts, no more');
   });
 
-  test('defineBom: 2xx is success even without a JSON body', async () => {
-    emu.faults.script('POST /api/partrevisiondefinition', [{ kind: 'status', status: 201, body: '' }]);
+  test('defineBom: 200 is success even without a JSON body; another 2xx is not taken as success (only 200 is evidenced)', async () => {
+    emu.faults.script('POST /api/partrevisiondefinition', [{ kind: 'status', status: 200, body: '' }]);
     await client().defineBom(bom);
+    emu.faults.script('POST /api/partrevisiondefinition', [{ kind: 'status', status: 201, body: '' }]);
+    const error = await expectError(client().defineBom(bom), CetecRejectedError, 'cetec.rejected');
+    assert.match(error.message, /HTTP 201, not the 200/);
+  });
+
+  test('importOrders sends Version: 2.0, as the production exporter did', async () => {
+    await client().importOrders([order('version')]);
+    const call = emu.journal().find((e) => e.path === '/importjson/quotes')!;
+    assert.equal(call.headers.version, '2.0');
+  });
+
+  test('updatePart reads first: creates a missing part, leaves a matching one alone (no PUT)', async () => {
+    const c = client();
+    assert.deepEqual(await c.updatePart({ prcpart: 'CBL NEW', description: 'Harness A' }), {});
+    assert.equal(emu.state.part('CBL NEW')?.description, 'Harness A');
+    emu.reset({ parts: [{ prcpart: 'CBL SAME', description: 'Harness B' }] });
+    assert.deepEqual(await c.updatePart({ prcpart: 'CBL SAME', description: 'Harness B' }), {});
+    assert.deepEqual(emu.journal().map((e) => e.method), ['GET'], 'no PUT when the part already reads as wanted');
+    emu.reset({ parts: [] });
+  });
+
+  test('updatePart on an existing part that Cetec refuses to update (400 "already exists"): a warning, not a failure', async () => {
+    emu.reset({ parts: [{ prcpart: 'CBL OLD', description: 'Old text' }] });
+    emu.setBehaviours({ partPutExisting: 'refuse' });
+    const outcome = await client().updatePart({ prcpart: 'CBL OLD', description: 'New text' });
+    assert.match(outcome.warning ?? '', /refused to change the description of existing part CBL OLD \(Part CBL OLD already exists\); it keeps "Old text"/);
+    assert.equal(emu.state.part('CBL OLD')?.description, 'Old text');
+    // A part that does not exist is still created under the same switch.
+    assert.deepEqual(await client().updatePart({ prcpart: 'CBL FRESH', description: 'x' }), {});
+    emu.reset({ parts: [] });
   });
 
   test('wrong token → auth error (401, 403, and 200 with success 0)', async () => {
@@ -161,7 +191,7 @@ describe('Cetec client against the emulator', () => {
     const entry = emu.journal().at(-1)!;
     assert.equal(entry.tokenSource, 'query');
     assert.equal(entry.query.import_source_name, 'PAPERLESS');
-    assert.equal(entry.headers.version, undefined, 'no Version header on the import');
+    assert.equal(entry.headers.version, '2.0', 'Version header on the import, as the production exporter sent it');
   });
 
   test('importOrders: a refusal carries Cetec\'s message', async () => {
