@@ -15,9 +15,9 @@ import { readInputFile } from './context.ts';
 import { checkConfigFile, secretsFileWarnings, type Config } from '../config/load.ts';
 import type { Profile } from '../config/schema.ts';
 import { redactText } from '../lib/redact.ts';
-import { createCetecClient } from '../systems/cetec/client.ts';
 import { createPaperlessClient } from '../systems/paperless/client.ts';
 import { tableOrigin } from '../translate/mapping-table.ts';
+import { cetecOnlineFindings, cetecTenantFindings } from './doctor-cetec.ts';
 import { OrderTranslationError } from '../translate/order-to-cetec/errors.ts';
 import { DEFAULT_OPERATIONS, DEFAULT_PAYMENT_TERMS, DEFAULT_SHIP_VIA } from '../translate/order-to-cetec/options.ts';
 import { toOrderPlan } from '../translate/order-to-cetec/plan.ts';
@@ -80,6 +80,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     unmapped.push(...result.unmapped);
   }
   if (config && options.online) findings.push(...(await onlineFindings(config, options.quiet === true)));
+  if (config) findings.push(...(await cetecTenantFindings(config)));
   return {
     problems: findings.filter((f) => f.level === 'error').length,
     warnings: findings.filter((f) => f.level === 'warn').length,
@@ -190,13 +191,6 @@ export function integrationFindings(profile: Profile): Finding[] {
   }
   if (profile.discovery.integrationActions && uuid === undefined) {
     out.push({ level: 'warn', check: 'profiles', text: `${at}: discovery.integrationActions is on but paperless.integrationUuid is not set: integration actions and heartbeats are off` });
-  }
-  if (profile.cetec.duplicateExternalKey === 'unknown' && !profile.cetec.orderLookup) {
-    out.push({
-      level: 'warn',
-      check: 'profiles',
-      text: `${at}.cetec: duplicateExternalKey is 'unknown' and orderLookup is off: an import whose answer is lost will need a person to check Cetec (docs/engine.md)`,
-    });
   }
   return out;
 }
@@ -362,16 +356,7 @@ export async function paperlessOnline(config: Config, profile: Profile): Promise
   }
 }
 
+/** Tells a wrong base URL, a wrong token and a working tenant apart (doctor-cetec.ts). */
 export async function cetecOnline(config: Config, profile: Profile): Promise<Finding[]> {
-  const at = `profiles.${profile.name}`;
-  if (!config.hasSecret(profile.cetec.tokenEnv)) return [];
-  const client = createCetecClient({ baseUrl: profile.cetec.baseUrl, token: config.secret(profile.cetec.tokenEnv, `${at}.cetec.tokenEnv`), timeoutMs: 10_000, retry: { maxAttempts: 1 }, breaker: false });
-  try {
-    await client.getPart('SHOPWIRE DOCTOR PROBE');
-    return [{ level: 'ok', check: 'online', text: `${at}.cetec: ${profile.cetec.baseUrl} answered with the token` }];
-  } catch (error) {
-    return [{ level: 'error', check: 'online', text: `${at}.cetec: ${redactText(error instanceof Error ? error.message : String(error))}` }];
-  } finally {
-    await client.close();
-  }
+  return cetecOnlineFindings(config, profile);
 }

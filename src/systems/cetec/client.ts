@@ -59,6 +59,12 @@ export interface CetecClient {
    * that establishes whether the lookup works (selftest.ts). Non-2xx answers throw like any read.
    */
   lookupOrders(key: string, ctx?: CetecCallContext): Promise<CetecRawAnswer>;
+  /**
+   * `GET /api/customer?id=0&columns=id` (the read Cetec's own backup tool makes, BT): a working
+   * tenant answers a JSON array. The answer as it came, whatever its status (for doctor); a
+   * connection or server failure throws.
+   */
+  probe(ctx?: CetecCallContext): Promise<CetecRawAnswer & { location: string }>;
   getPart(prcpart: string, ctx?: CetecCallContext): Promise<unknown | null>;
   /**
    * `PUT /api/part`: creates the part or updates its description (all input in the query, §4.5).
@@ -295,6 +301,17 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
     },
 
     getPart,
+
+    async probe(ctx) {
+      const endpoint = 'customer.probe';
+      let res: HttpResponse;
+      try {
+        res = await call({ method: 'GET', path: '/api/customer', query: { preshared_token: options.token, id: '0', columns: 'id' }, endpoint, retrySafe: true, expectJson: false }, ctx);
+      } catch (error) {
+        fromHttpError(error, endpoint, true);
+      }
+      return { status: res.status, body: res.body, contentType: res.headers['content-type'] ?? '', text: redactText(res.rawText.slice(0, 300)), location: redactText(res.headers.location ?? '') };
+    },
 
     async updatePart(body, ctx) {
       // Read before write (§4.5: what PUT does to an existing part is unknown; CY reads first or
