@@ -413,5 +413,18 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         assert.deepEqual(list.map((a) => [a.actionUuid, a.status, a.message]), [['a1', 'completed', 'Cetec quote 5, order 6']]);
         assert.deepEqual(await store.listActions({ profile: 'prod', statuses: ['queued', 'in_progress'] }), []);
       }));
+
+    it('keeps what a self-test established per profile and system, replaced whole, with its time', () =>
+      withStore(async (store) => {
+        assert.equal(await store.getTenantFacts('prod', 'cetec'), null);
+        await store.saveTenantFacts('prod', 'cetec', { orderLookup: { established: false, at: 1, detail: 'HTTP 404' }, reusedKey: null });
+        await store.saveTenantFacts('prod', 'cetec', { orderLookup: { established: true, at: 2, detail: 'found' }, reusedKey: null });
+        await store.saveTenantFacts('sandbox', 'cetec', { orderLookup: null, reusedKey: { behaviour: 'reject', at: 3, words: 'x', detail: 'refused' } });
+        const prod = await store.getTenantFacts('prod', 'cetec');
+        assert.deepEqual(prod?.facts, { orderLookup: { established: true, at: 2, detail: 'found' }, reusedKey: null });
+        assert.equal(typeof prod?.checkedAt, 'number');
+        assert.equal(((await store.getTenantFacts('sandbox', 'cetec'))?.facts as { reusedKey: { behaviour: string } }).reusedKey.behaviour, 'reject');
+        assert.equal(await store.getTenantFacts('prod', 'cablebuilder'), null);
+      }));
   });
 }
