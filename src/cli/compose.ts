@@ -13,6 +13,7 @@ import { ConfigError } from '../config/errors.ts';
 import { createActionReporter, type ActionReporter } from '../engine/action-status.ts';
 import { createDiscovery, type Discovery } from '../engine/discovery.ts';
 import { createOrderWatch } from '../engine/order-watch.ts';
+import { erpCodeFor } from '../engine/erp-code.ts';
 import { createOrderExportHandler } from '../engine/order-export.ts';
 import { cetecPort, type CetecPort, type PaperlessPort } from '../engine/ports.ts';
 import { tenantBehaviour, type CetecTenantBehaviour } from '../engine/cetec-tenant.ts';
@@ -164,6 +165,18 @@ export async function openHub(options: HubOptions): Promise<Hub> {
       metrics.jobFinished({ profile: job.profile, flow: job.flow, outcome: job.state === 'done' ? 'done' : 'failed' });
     }
     if (job.flow === 'order-export' && byName.get(job.profile)?.paperless.integrationUuid) await reporter.reportJob(job);
+    if (job.flow === 'order-export' && job.state === 'done') await writeErpCode(job);
+  };
+  /** The sales order's number onto the Paperless order; a failure is logged and healed by the re-check. */
+  const writeErpCode = async (job: JobRecord): Promise<void> => {
+    const template = byName.get(job.profile)?.paperless.erpCode ?? null;
+    const code = template === null ? null : erpCodeFor(job, template);
+    if (code === null) return;
+    try {
+      await paperless(job.profile).setOrderErpCode(Number(job.key), code);
+    } catch (error) {
+      logger.warn({ err: error, jobId: job.id, order: job.key }, 'writing the ERP code back to Paperless Parts failed; the re-check of exported orders tries again');
+    }
   };
   const orderExport = createOrderExportHandler({
     paperless: paperlessPort,
@@ -209,6 +222,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
           recheckDays: p.discovery.recheckDays,
           perPass: p.discovery.recheckPerPass,
           everyMs: p.discovery.recheckEveryMinutes * 60_000,
+          ...(p.paperless.erpCode === null ? {} : { erpCode: (job: JobRecord) => erpCodeFor(job, p.paperless.erpCode!) }),
           logger,
         }),
         logger,

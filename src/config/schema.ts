@@ -30,6 +30,11 @@ export const paperlessSettingsSchema = z.strictObject({
   integrationUuid: z.string().min(1).optional(),
   timeoutMs: positiveInt.default(D.paperless.timeoutMs),
   ratePerMinute: positiveInt.default(D.paperless.ratePerMinute),
+  /**
+   * Written back to the order's `erp_code` once its sales order exists in Cetec, so the shop sees it
+   * in Paperless Parts: `{salesOrder}`, `{quote}` and `{externalKey}` are filled in. null: off.
+   */
+  erpCode: z.string().min(1).nullable().default('{salesOrder}'),
   webhook: z
     .strictObject({
       secretEnv: secretName,

@@ -28,7 +28,9 @@ export const ORDER_CHANGED = 'paperless.order_changed_after_export';
 export type OrderWatchOptions = {
   store: Store;
   profile: string;
-  paperless: Pick<PaperlessPort, 'getOrder'>;
+  paperless: Pick<PaperlessPort, 'getOrder' | 'setOrderErpCode'>;
+  /** The `erp_code` a done job's order should show (erp-code.ts); absent or null: not written. */
+  erpCode?: (job: JobRecord) => string | null;
   /** The same translation the export used (pure). */
   translate: (order: unknown) => Plan;
   exportStatuses: readonly string[];
@@ -132,7 +134,16 @@ export function createOrderWatch(options: OrderWatchOptions): OrderWatch {
     }
     const exported = parseStoredPlan(job.plan, job.id);
     const diffs = jsonDiff(sentBodies(exported), sentBodies(fresh));
-    if (diffs.length === 0) return `unchanged: order ${number} matches its export`;
+    if (diffs.length === 0) {
+      // A write-back lost earlier (Paperless down, crash) is made now.
+      const want = options.erpCode?.(job) ?? null;
+      const shown = (order as { erp_code?: unknown }).erp_code;
+      if (want !== null && shown !== want && options.paperless.setOrderErpCode !== undefined) {
+        await options.paperless.setOrderErpCode(number, want);
+        return `unchanged: order ${number} matches its export; erp_code ${want} written back`;
+      }
+      return `unchanged: order ${number} matches its export`;
+    }
     return flag(
       job,
       `changed in Paperless Parts (${why}; or shopwire's translation settings changed): ${diffs.join('; ')}`,

@@ -61,6 +61,8 @@ export interface PaperlessPort {
   getIntegrationAction(uuid: string): Promise<IntegrationActionLike>;
   updateIntegrationAction(uuid: string, update: ActionStatusUpdate): Promise<unknown>;
   heartbeat(integrationUuid: string, intervalSeconds: number): Promise<void>;
+  /** Writes the ERP's order id onto the order (`PATCH orders/public/{n}`, idempotent). */
+  setOrderErpCode?(number: number, erpCode: string | null): Promise<void>;
 }
 
 /**

@@ -54,6 +54,29 @@ test('only orders in an exported status are exported; the others are skipped wit
   }
 });
 
+test('the sales order number is written back to the Paperless order (erp_code); a failed write-back heals on a later pass', async () => {
+  for (const n of [1, 4]) {
+    const key = plannedOrders(e2e.planOf(n))[0]!.external_key;
+    const [quote] = e2e.cetec.state.quotesByExternalKey(key);
+    assert.equal(e2e.paperless.state.orders.get(n)!.doc.erp_code, String(quote!.ordernum), `order ${n}`);
+  }
+  await e2e.paperless.addOrder(order(5, 'pending'));
+  e2e.paperless.faults.set([{ endpoint: 'PATCH /orders/public/5', random: [{ probability: 1, fault: { kind: 'status', status: 503 } }] }]);
+  try {
+    const run = await e2e.cli(['sync', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(inCetec(5));
+    assert.equal(e2e.paperless.state.orders.get(5)!.doc.erp_code, undefined, 'the write-back failed');
+  } finally {
+    e2e.paperless.faults.clear();
+  }
+  const again = await e2e.cli(['sync', '--json']);
+  assert.equal(again.code, 0, again.stderr);
+  const [quote] = e2e.cetec.state.quotesByExternalKey(plannedOrders(e2e.planOf(5))[0]!.external_key);
+  assert.equal(e2e.paperless.state.orders.get(5)!.doc.erp_code, String(quote!.ordernum), 'written by the re-check');
+  assert.equal((await job(5)).state, 'done', 'the job was done all along');
+});
+
 test('a skipped order whose status changes to an exported one is exported on the next pass', async () => {
   await e2e.paperless.setOrderStatus(2, 'confirmed');
   const run = await e2e.cli(['sync', '--json']);
