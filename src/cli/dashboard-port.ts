@@ -10,6 +10,8 @@ import type { DashboardPort, HistoryBucket, JobDetail, JobSummary, QuarantinedIt
 import type { Plan } from '../translate/plan.ts';
 import { unmappedIn } from '../translate/unmapped.ts';
 import { isoOrNull } from './context.ts';
+import { parseTenantFacts } from '../engine/cetec-tenant.ts';
+import { describeTenantFacts } from './cetec.ts';
 
 
 function summary(job: JobRecord): JobSummary {
@@ -138,6 +140,10 @@ export function createDashboardPort(store: Store, options: { reload?: (actor: st
       }
       return [...buckets.values()].sort((a, b) => a.start.localeCompare(b.start));
     },
+    async cetecTenant(profile) {
+      return describeTenantFacts(parseTenantFacts((await store.getTenantFacts(profile, 'cetec'))?.facts));
+    },
+
     async unmappedValues(profile) {
       const seen = new Map<string, UnmappedValue>();
       for (const job of await recent(300)) {

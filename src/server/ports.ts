@@ -185,6 +185,11 @@ export interface DashboardPort {
   history(query: HistoryQuery): Promise<HistoryBucket[]>;
   /** Values seen in recent source data of a profile that no mapping table maps. */
   unmappedValues(profile: string): Promise<UnmappedValue[]>;
+  /**
+   * What `shopwire cetec selftest` established about the profile's Cetec tenant, one line each
+   * (order lookup; reused external key), with when; the hub relies on nothing else.
+   */
+  cetecTenant?(profile: string): Promise<string[]>;
   /** Reads the config file again, validated first (the old one is kept when it has problems). Absent where the hub cannot reload. */
   reloadConfig?(actor: string): Promise<ReloadOutcome>;
   /** Retries every needs-attention job of the profile that stopped on a missing mapping; returns their ids. */

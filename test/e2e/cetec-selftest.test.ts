@@ -6,6 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createDashboardPort } from '../../src/cli/dashboard-port.ts';
 import { tenantBehaviour } from '../../src/engine/cetec-tenant.ts';
 import { PROFILE, startE2E, type E2E } from './harness.ts';
 
@@ -66,6 +67,10 @@ test('a sandbox profile: one marked test order imported twice shows what a reuse
   const behaviour = tenantBehaviour((await (await e2e.store()).getTenantFacts(PROFILE, 'cetec'))?.facts);
   assert.equal(behaviour.duplicateExternalKey, 'reject');
   assert.equal(behaviour.orderLookup, true);
+
+  // The dashboard's Settings page reads the same through the real port over the store.
+  const lines = await createDashboardPort(await e2e.store()).cetecTenant!(PROFILE);
+  assert.match(lines.join('\n'), /order lookup by external key: established .*\nreused external key: reject \(/);
 
   const text = await e2e.cli(['cetec', 'selftest']);
   assert.match(text.stdout, /test order left in the sandbox: external key shopwire-selftest-/);

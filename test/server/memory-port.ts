@@ -139,6 +139,11 @@ export function createMemoryPort(options: { now: () => number }): MemoryPort {
     async unmappedValues(profile) {
       return unmapped.get(profile) ?? [];
     },
+    async cetecTenant(profile) {
+      return profile === 'prod'
+        ? ['order lookup by external key: not checked yet (unproven: never used)', 'reused external key: reject (2026-02-01T08:00:00.000Z): importing shopwire-selftest-prod-1 again was refused: "<i>taken</i>"']
+        : [];
+    },
     async quarantined(limit) {
       return quarantine.slice(0, limit);
     },

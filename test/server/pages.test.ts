@@ -109,6 +109,9 @@ describe('dashboard pages', () => {
     const s = await page('/settings');
     assert.match(s.body, /<tr data-secret="CETEC_TOKEN"><td><code>CETEC_TOKEN<\/code><\/td><td><code>profiles.prod.cetec.tokenEnv<\/code><\/td><td>yes<\/td>/);
     assert.match(s.body, /<tr data-secret="CETEC_SANDBOX_TOKEN">.*<strong class="bad">missing<\/strong>/);
+    assert.match(s.body, /<h2 id="tenant-h">Cetec tenant behaviour<\/h2>/);
+    assert.match(s.body, /<ul data-tenant-profile="prod"><li>order lookup by external key: not checked yet \(unproven: never used\)<\/li><li>reused external key: reject \(2026-02-01T08:00:00.000Z\)/);
+    assert.doesNotMatch(s.body, /<i>taken<\/i>/, 'Cetec\'s words are escaped');
   });
 
   test('data is escaped: a job key with markup renders as text', async () => {

@@ -172,7 +172,8 @@ export async function pageRoutes(app: FastifyInstance, ctx: ServerContext): Prom
     });
   });
 
-  app.get('/settings', page, async (request, reply) =>
-    sendPage(reply, layout({ title: 'Settings', active: 'settings', page: 'settings', user: pageUser(request), body: settingsBody(maskConfig(ctx.config)) })),
-  );
+  app.get('/settings', page, async (request, reply) => {
+    const tenants = ctx.port.cetecTenant === undefined ? [] : await Promise.all((await profileNames(ctx)).map(async (profile) => ({ profile, lines: await ctx.port.cetecTenant!(profile) })));
+    return sendPage(reply, layout({ title: 'Settings', active: 'settings', page: 'settings', user: pageUser(request), body: settingsBody(maskConfig(ctx.config), tenants) }));
+  });
 }

@@ -87,7 +87,10 @@ export function mappingsBody(input: {
     : ''}`;
 }
 
-export function settingsBody(masked: MaskedConfig): SafeHtml {
+/** One profile's established Cetec tenant behaviour (lines from the store). */
+export type TenantLines = { profile: string; lines: string[] };
+
+export function settingsBody(masked: MaskedConfig, tenants: TenantLines[] = []): SafeHtml {
   return html`<h1>Settings</h1>
   <p>Read from <code>${masked.file ?? 'the built-in example configuration'}</code>. Default profile: <strong>${masked.defaultProfile}</strong>. Change settings in that file; mapping tables and translation options take effect with Reload configuration (on the Mappings page) or <code>kill -HUP</code> of the hub, everything else with a restart.</p>
   <section aria-labelledby="secrets-h" data-secrets>
@@ -98,6 +101,13 @@ export function settingsBody(masked: MaskedConfig): SafeHtml {
         (s) => html`<tr data-secret="${s.name}"><td><code>${s.name}</code></td><td><code>${s.usedAt}</code></td><td>${s.set ? 'yes' : html`<strong class="bad">missing</strong>`}</td></tr>`,
       )}</tbody></table>
   </section>
+  ${tenants.length > 0
+    ? html`<section aria-labelledby="tenant-h" data-cetec-tenant>
+    <h2 id="tenant-h">Cetec tenant behaviour</h2>
+    <p>What <code>shopwire cetec selftest</code> established, and when. An import whose answer was lost is settled only with behaviour listed as established; otherwise it waits for a person (<code>shopwire resolve</code>).</p>
+    ${tenants.map((t) => html`<h3>${t.profile}</h3><ul data-tenant-profile="${t.profile}">${t.lines.map((l) => html`<li>${l}</li>`)}</ul>`)}
+  </section>`
+    : ''}
   <section aria-labelledby="effective-h">
     <h2 id="effective-h">Effective configuration</h2>
     ${jsonBlock(masked.settings)}
