@@ -68,7 +68,13 @@ export function createDashboardPort(store: Store, options: { reload?: (actor: st
   const recent = async (limit: number): Promise<JobRecord[]> => (await store.listJobs({ limit, offset: 0 })).jobs;
   return {
     async listJobs(query) {
-      const { jobs, total } = await store.listJobs(query);
+      const { from, to, ...rest } = query;
+      // Days are UTC days; `to` includes its whole day.
+      const { jobs, total } = await store.listJobs({
+        ...rest,
+        ...(from ? { createdFrom: Date.parse(`${from}T00:00:00Z`) } : {}),
+        ...(to ? { createdBefore: Date.parse(`${to}T00:00:00Z`) + 86_400_000 } : {}),
+      });
       return { jobs: jobs.map(summary), total };
     },
     async getJob(id) {

@@ -3,12 +3,15 @@ import { z } from 'zod';
 import { FLOWS, JOB_STATES, type JobQuery } from './ports.ts';
 
 const emptyToUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export const jobQuerySchema = z.object({
   state: z.preprocess(emptyToUndefined, z.enum(JOB_STATES).optional()),
   profile: z.preprocess(emptyToUndefined, z.string().max(100).optional()),
   flow: z.preprocess(emptyToUndefined, z.enum(FLOWS).optional()),
   text: z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), z.string().max(200).optional()),
+  from: z.preprocess(emptyToUndefined, z.string().regex(DAY, 'a day as YYYY-MM-DD').optional()),
+  to: z.preprocess(emptyToUndefined, z.string().regex(DAY, 'a day as YYYY-MM-DD').optional()),
   limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(50)),
   offset: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(0)),
 });
@@ -30,6 +33,8 @@ export function parseJobQuery(raw: unknown): JobQueryResult {
       ...(q.profile ? { profile: q.profile } : {}),
       ...(q.flow ? { flow: q.flow } : {}),
       ...(q.text ? { text: q.text } : {}),
+      ...(q.from ? { from: q.from } : {}),
+      ...(q.to ? { to: q.to } : {}),
     },
   };
 }

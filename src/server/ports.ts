@@ -102,8 +102,12 @@ export type JobQuery = {
   state?: JobState;
   profile?: string;
   flow?: Flow;
-  /** Matches the key (order number, design code) and part numbers in the plan. */
+  /** Matches the key (order number, design code), part numbers, the error text, the customer and the Cetec quote and sales-order numbers. */
   text?: string;
+  /** Created on or after this day (YYYY-MM-DD, UTC). */
+  from?: string;
+  /** Created on or before this day (YYYY-MM-DD, UTC). */
+  to?: string;
   limit: number;
   offset: number;
 };

@@ -113,8 +113,12 @@ export type JobQuery = {
   state?: StoredJobState;
   profile?: string;
   flow?: Flow;
-  /** Substring of the key or of a top-level part number. */
+  /** Substring of the key, a part number, the last error, the plan (customer, PO) or the result (Cetec numbers). */
   text?: string;
+  /** Created at or after (epoch ms). */
+  createdFrom?: number;
+  /** Created before (epoch ms). */
+  createdBefore?: number;
   limit: number;
   offset: number;
 };

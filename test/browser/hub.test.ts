@@ -195,6 +195,39 @@ describe('the real hub in Chromium', { skip }, () => {
     await page.locator('section[data-transfers]').screenshot({ path: new URL('hub-job-done-transfers.png', SCREENSHOTS).pathname });
   });
 
+  test('search finds jobs by error text, customer and Cetec sales-order number; dates filter; the history exports as CSV', async () => {
+    const count = async (params: string): Promise<string[]> => {
+      await page.goto(`${base()}/jobs?${params}`);
+      return page.locator('tr[data-job-id]').evaluateAll((rows: unknown[]) => rows.map((r) => (r as { dataset: { jobId: string } }).dataset.jobId));
+    };
+    assert.deepEqual(await count(`text=${encodeURIComponent('has no Cetec location')}`), [badJobId], 'by error text');
+    const { jobs } = await apiJson<{ jobs: JobRow[] }>('/api/v1/jobs?state=done&limit=1');
+    const done = await apiJson<JobDetail>(`/api/v1/jobs/${jobs[0]!.id}`);
+    const salesOrder = done.plan!.steps.find((s) => s.kind === 'importjson')!;
+    const customer = salesOrder.kind === 'importjson' ? salesOrder.body[0]!.customer_name : '';
+    assert.ok((await count(`text=${encodeURIComponent(customer)}`)).includes(done.id), `by customer ${customer}`);
+    const orderNumber = (done as unknown as { result: { orders: number[] } }).result.orders[0]!;
+    assert.ok((await count(`text=${orderNumber}`)).includes(done.id), `by Cetec sales order ${orderNumber}`);
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    assert.equal((await count(`from=${today}&to=${today}`)).length, GOOD_ORDERS + 1);
+    assert.deepEqual(await count(`from=${tomorrow}`), []);
+    await record('jobs search');
+
+    await page.goto(`${base()}/jobs?state=needs-attention&from=${today}&to=${today}`);
+    const href = (await page.locator('a[data-export]').getAttribute('href'))!;
+    assert.equal(href, `/jobs.csv?state=needs-attention&from=${today}&to=${today}`);
+    const csv = await page.request.get(`${base()}${href}`);
+    assert.equal(csv.status(), 200);
+    assert.match(csv.headers()['content-type']!, /^text\/csv/);
+    assert.match(csv.headers()['content-disposition']!, new RegExp(`attachment; filename="shopwire-jobs-from-${today}-to-${today}\\.csv"`));
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    assert.equal(lines[0], 'job,flow,profile,key,state,failed_runs,created,updated,error_code,error');
+    assert.equal(lines.length, 2, lines.join('\n'));
+    assert.match(lines[1]!, new RegExp(`^${badJobId},order-export,shop,${BAD_ORDER},needs-attention,\\d+,[^,]+,[^,]+,order\\.untranslatable,".*Levitation`, 's'));
+    seen.set('csv', await csv.text());
+  });
+
   test('fix the mapping in the file, reload without a restart, retry every job waiting on it, and watch it turn done', async () => {
     // The mappings page lists the unmapped value with the job that has it, and the YAML that maps it.
     await page.goto(`${base()}/mappings`);

@@ -303,6 +303,16 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         const counts = await store.countJobs();
         assert.deepEqual(counts.find((c) => c.flow === 'order-export'), { flow: 'order-export', profile: 'prod', state: 'pending', count: 3 });
         assert.equal(await store.oldestRunnableAt(), Date.parse('2026-01-01T00:00:00Z'));
+        // The search also reads the error text and the result (Cetec numbers); dates bound creation.
+        const one = (await store.claimJob('w', 60_000))!;
+        await store.finishJob(one.id, 'w', { state: 'needs-attention', error: { code: 'order.untranslatable', kind: 'data', message: 'operation "Levitation" has no Cetec location' } });
+        const two = (await store.claimJob('w', 60_000))!;
+        await store.finishJob(two.id, 'w', { state: 'done', result: { quotes: [987654], orders: [456789] } });
+        assert.deepEqual((await store.listJobs({ text: 'levitation', limit: 10, offset: 0 })).jobs.map((j) => j.id), [one.id]);
+        assert.deepEqual((await store.listJobs({ text: '456789', limit: 10, offset: 0 })).jobs.map((j) => j.id), [two.id]);
+        const created = Date.parse('2026-01-01T00:00:00Z');
+        assert.equal((await store.listJobs({ createdFrom: created + 10, limit: 10, offset: 0 })).total, 3);
+        assert.equal((await store.listJobs({ createdFrom: created, createdBefore: created + 10, limit: 10, offset: 0 })).total, 1);
       }));
 
     it('deferred answers and checkpoints commit with the job\'s next write, or alone when it fails', () =>

@@ -7,14 +7,18 @@ export function jobsBody(input: { query: JobQuery; jobs: JobSummary[]; total: nu
   const first = total === 0 ? 0 : q.offset + 1;
   const last = q.offset + jobs.length;
   const page = (offset: number): string =>
-    `/jobs${query({ state: q.state, profile: q.profile, flow: q.flow, text: q.text, limit: q.limit === 50 ? undefined : q.limit, offset: offset || undefined })}`;
+    `/jobs${query({ state: q.state, profile: q.profile, flow: q.flow, text: q.text, from: q.from, to: q.to, limit: q.limit === 50 ? undefined : q.limit, offset: offset || undefined })}`;
+  const csv = `/jobs.csv${query({ state: q.state, profile: q.profile, flow: q.flow, text: q.text, from: q.from, to: q.to })}`;
   return html`<h1>Jobs</h1>
   <form method="get" action="/jobs" class="filters" role="search" aria-label="Filter jobs">
     <label>State <select name="state"><option value="">any</option>${JOB_STATES.map((s) => html`<option value="${s}"${q.state === s ? html` selected` : ''}>${s}</option>`)}</select></label>
     <label>Profile <select name="profile"><option value="">any</option>${input.profiles.map((p) => html`<option value="${p}"${q.profile === p ? html` selected` : ''}>${p}</option>`)}</select></label>
     <label>Flow <select name="flow"><option value="">any</option>${FLOWS.map((f) => html`<option value="${f}"${q.flow === f ? html` selected` : ''}>${FLOW_LABELS[f]}</option>`)}</select></label>
-    <label>Search <input type="search" name="text" value="${q.text ?? ''}" placeholder="order, part or design"></label>
+    <label>Search <input type="search" name="text" value="${q.text ?? ''}" placeholder="order, part, design, customer, error, sales order"></label>
+    <label>Created from <input type="date" name="from" value="${q.from ?? ''}"></label>
+    <label>to <input type="date" name="to" value="${q.to ?? ''}"></label>
     <button type="submit">Filter</button>
+    <a href="${csv}" data-export download>Export CSV</a>
   </form>
   <p class="muted" data-total="${total}">${total === 0 ? 'No jobs match.' : `Showing ${first}–${last} of ${total}, newest first.`}</p>
   ${jobs.length > 0

@@ -241,7 +241,7 @@ export function jobMethods(ctx: CoreContext, options: ClaimOptions): JobMethods 
     },
 
     async listJobs(query: JobQuery) {
-      const filter = { state: query.state, profile: query.profile, flow: query.flow, text: query.text };
+      const filter = { state: query.state, profile: query.profile, flow: query.flow, text: query.text, createdFrom: query.createdFrom, createdBefore: query.createdBefore };
       const rows = await db.all(jobs.listJobs(filter, query.limit, query.offset));
       const total = Number((await one(db, jobs.countMatching(filter)))?.n ?? 0);
       return { jobs: rows.map(toJob), total };

@@ -14,7 +14,7 @@ export type NewJobRow = {
   now: number;
 };
 
-export type JobFilter = { state?: string; profile?: string; flow?: string; text?: string };
+export type JobFilter = { state?: string; profile?: string; flow?: string; text?: string; createdFrom?: number; createdBefore?: number };
 
 export function jobStatements(d: Dialect) {
   const sql = sqlFor(d);
@@ -25,8 +25,15 @@ export function jobStatements(d: Dialect) {
     if (f.flow !== undefined) parts.push(sql`flow = ${f.flow}`);
     if (f.text !== undefined && f.text !== '') {
       const pattern = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      parts.push(sql`(key ${raw(d.ilike)} ${pattern} ESCAPE '\\' OR parts ${raw(d.ilike)} ${pattern} ESCAPE '\\')`);
+      // The key, part numbers, the last error's text, the plan (customer, PO) and the result (Cetec
+      // quote and sales-order numbers). JSON columns are searched as text.
+      const t = d.name === 'postgres' ? '::text' : '';
+      parts.push(
+        sql`(key ${raw(d.ilike)} ${pattern} ESCAPE '\\' OR parts ${raw(d.ilike)} ${pattern} ESCAPE '\\' OR last_error${raw(t)} ${raw(d.ilike)} ${pattern} ESCAPE '\\' OR plan${raw(t)} ${raw(d.ilike)} ${pattern} ESCAPE '\\' OR result${raw(t)} ${raw(d.ilike)} ${pattern} ESCAPE '\\')`,
+      );
     }
+    if (f.createdFrom !== undefined) parts.push(sql`created_at >= ${f.createdFrom}`);
+    if (f.createdBefore !== undefined) parts.push(sql`created_at < ${f.createdBefore}`);
     return joinAnd(d, parts);
   };
 
