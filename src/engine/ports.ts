@@ -26,6 +26,12 @@ export interface CetecPort {
   findOrderByExternalKey?: (key: string, ctx?: StepCallContext) => Promise<CetecOrderFound | null>;
   /** Sets a part's description (`PUT /api/part`; idempotent). Needed by plans with `part` steps. */
   updatePart?: (body: CetecPartUpdate, ctx?: StepCallContext) => Promise<void | { warning?: string }>;
+  /**
+   * How long after an import was sent (or its answer was lost) it may still be taking effect in
+   * Cetec: the call's own deadline, twice, plus a margin for a server that goes on after the client
+   * gave up. A lookup that finds nothing sooner proves nothing (run-plan.ts). Default 65 s.
+   */
+  readonly importSettleMs?: number;
 }
 
 /**
@@ -75,5 +81,6 @@ export function cetecPort(client: Required<CetecPort>): CetecPort {
     importOrders: (orders, ctx) => client.importOrders(orders, ctx),
     updatePart: (body, ctx) => client.updatePart(body, ctx),
     findOrderByExternalKey: (key, ctx) => client.findOrderByExternalKey(key, ctx),
+    importSettleMs: client.importSettleMs,
   };
 }

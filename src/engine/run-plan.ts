@@ -20,7 +20,7 @@ import type { TransferRecorder } from '../lib/transfer.ts';
 import type { CetecImportOrder, CetecPartUpdate } from '../systems/cetec/schemas.ts';
 import type { Plan } from '../translate/plan.ts';
 import type { Checkpoint, JobErrorRecord, JobRecord, Store } from '../store/store.ts';
-import { errorRecord } from './classify.ts';
+import { IMPORT_IN_FLIGHT_CODE, errorRecord } from './classify.ts';
 import { matchesReuseWords } from './cetec-tenant.ts';
 import type { CetecTenantBehaviour } from './cetec-tenant.ts';
 import type { CetecPort, StepCallContext } from './ports.ts';
@@ -39,6 +39,8 @@ export type RunPlanInput = {
   tenant: CetecTenantBehaviour;
   recorder?: TransferRecorder;
   signal?: AbortSignal;
+  /** The store's clock (ms): when an earlier import may still be taking effect. Default Date.now. */
+  clock?: () => number;
 };
 
 export type PlanResult = {
@@ -60,6 +62,23 @@ export class RunAbortedError extends ShopwireError {
 }
 
 export const DUPLICATE_KEY_CODE = 'cetec.duplicate_external_key';
+
+/** Twice the Cetec client's default 30 s deadline plus 5 s (the client states its own: ports.ts). */
+const DEFAULT_IMPORT_SETTLE_MS = 65_000;
+
+/**
+ * The lookup found nothing, but the earlier send of this import may still be taking effect: the
+ * job waits `retryAfterMs` without using up an attempt (classify.ts) and looks again.
+ */
+export class ImportMayBeInFlightError extends ShopwireError {
+  constructor(job: JobRecord, waitMs: number) {
+    super(`Order ${job.key}: the sales order import sent earlier may still be taking effect in Cetec; looking it up again in ${Math.ceil(waitMs / 1000)} s`, {
+      code: IMPORT_IN_FLIGHT_CODE,
+      kind: 'transient',
+      details: { retryAfterMs: waitMs },
+    });
+  }
+}
 
 export function stepKey(plan: Plan, index: number): string {
   const step = plan.steps[index]!;
@@ -247,8 +266,17 @@ async function establish(
       await store.markStep(job.id, workerId, at, 'done', outcome);
       return outcome;
     }
-    // Absent by a lookup this tenant was seen to answer correctly: sending it now is the first time.
-    if (found.every((f) => f === null)) return sendImport(input, at, orders, keys, ctx);
+    if (found.every((f) => f === null)) {
+      // Absent by a lookup this tenant was seen to answer correctly proves absence only once the
+      // earlier send can no longer take effect: a hub whose lease ran out may still have the call
+      // in flight, and Cetec may finish a request after its caller gave up. Until then, wait
+      // (without using up an attempt) and look again.
+      const settledAt = cp.updatedAt + (cetec.importSettleMs ?? DEFAULT_IMPORT_SETTLE_MS);
+      const now = (input.clock ?? Date.now)();
+      if (now < settledAt) throw new ImportMayBeInFlightError(job, settledAt - now);
+      // Settled and still absent: sending it now is the first time.
+      return sendImport(input, at, orders, keys, ctx);
+    }
     return mayExist(job, keys, 'some of its orders were found in Cetec and some were not', first);
   }
   switch (tenant.duplicateExternalKey) {

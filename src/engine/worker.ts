@@ -120,6 +120,7 @@ export function createWorker(options: WorkerOptions): Worker {
         tenant: await handler.tenant(job.profile),
         recorder,
         signal: abort.signal,
+        clock,
       });
       if (outcome.state === 'done') return await finish({ state: 'done', result: outcome.result, error: null });
       return await finish({ state: 'needs-attention', result: outcome.result, error: outcome.error });

@@ -18,6 +18,9 @@ import { createWorker } from '../../src/engine/worker.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createCetecClient } from '../../src/systems/cetec/client.ts';
 import type { CetecClient } from '../../src/systems/cetec/client.ts';
+import type { CetecImportOrder } from '../../src/systems/cetec/schemas.ts';
+
+type CetecImportOrderList = CetecImportOrder[];
 import { orderPlan, tempStore, testClock } from './helpers.ts';
 import type { TestClock } from './helpers.ts';
 
@@ -134,6 +137,65 @@ describe('runPlan with the Cetec emulator', () => {
     const orders = emu.state.ordersByExternalKey('prod-180');
     assert.equal(orders.length, 1, 'exactly one sales order');
     assert.deepEqual((done.result as { orders: number[] }).orders, [orders[0]!.ordernum]);
+  });
+
+  it('a lookup that finds nothing while an earlier send may still take effect proves nothing: the job waits (no attempt used), then finds the late order, one sales order', async () => {
+    const { job } = await enqueue('182');
+    // A short lease: the dead hub's job is taken over long before its import call's deadline.
+    const claimed = (await store.claimJob('doomed', 500))!;
+    const plan = orderPlan('182');
+    await store.savePlan(job.id, 'doomed', plan, ['PRT ORDER-182']);
+    let inFlight: CetecImportOrderList | undefined;
+    const crashed = { now: false };
+    const slow: CetecPort = {
+      ...port(true),
+      importOrders: async (orders) => {
+        inFlight = orders; // on its way to Cetec when the hub stops
+        crashed.now = true;
+        throw new SimulatedCrash('process died with the import in flight');
+      },
+    };
+    await assert.rejects(runPlan({ store: dying(store, crashed), job: claimed, workerId: 'doomed', plan, cetec: slow, tenant: tenant('allow', true), clock: clock.read }), SimulatedCrash);
+    assert.equal((await store.getCheckpoints(job.id)).find((c) => c.stepKey.startsWith('importjson:'))?.status, 'sent');
+
+    clock.advance(1_000);
+    const w = worker(store, 'allow', true, 'w2');
+    assert.equal(await w.runOnce(), 1);
+    const waiting = (await store.getJob(job.id))!;
+    assert.equal(waiting.state, 'retrying');
+    assert.equal(waiting.attempts, 1, "only the dead hub's run counts as an attempt, not the wait");
+    assert.match(waiting.lastError!.message, /may still be taking effect/);
+    assert.equal(emu.state.ordersByExternalKey('prod-182').length, 0, 'nothing imported while the first send may land');
+
+    // The first send reaches Cetec late.
+    await client.importOrders(inFlight!);
+    clock.advance(waiting.nextAttemptAt - clock.now);
+    assert.equal(await w.runOnce(), 1);
+    const done = (await store.getJob(job.id))!;
+    assert.equal(done.state, 'done');
+    const orders = emu.state.ordersByExternalKey('prod-182');
+    assert.equal(orders.length, 1, 'exactly one sales order');
+    assert.deepEqual((done.result as { orders: number[] }).orders, [orders[0]!.ordernum]);
+  });
+
+  it('once the earlier send can no longer take effect, a lookup that finds nothing lets the import go out once', async () => {
+    const { job } = await enqueue('183');
+    const claimed = (await store.claimJob('doomed', 500))!;
+    const plan = orderPlan('183');
+    await store.savePlan(job.id, 'doomed', plan, ['PRT ORDER-183']);
+    const crashed = { now: false };
+    const lost: CetecPort = {
+      ...port(true),
+      importOrders: async () => {
+        crashed.now = true;
+        throw new SimulatedCrash('died before the call left');
+      },
+    };
+    await assert.rejects(runPlan({ store: dying(store, crashed), job: claimed, workerId: 'doomed', plan, cetec: lost, tenant: tenant('allow', true), clock: clock.read }), SimulatedCrash);
+    clock.advance(client.importSettleMs + 1);
+    assert.equal(await worker(store, 'allow', true, 'w2').runOnce(), 1);
+    assert.equal((await store.getJob(job.id))!.state, 'done');
+    assert.equal(emu.state.ordersByExternalKey('prod-183').length, 1);
   });
 
   it('repeats a BOM definition left "sent" by a crash, then imports once', async () => {

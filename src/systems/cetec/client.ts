@@ -51,6 +51,8 @@ export type CetecRawAnswer = { status: number; body: unknown; contentType: strin
 export type CetecOrderRef = { quote: number | null; order: number | null; location: string };
 
 export interface CetecClient {
+  /** How long an import may still take effect after it was sent: twice the call's deadline plus 5 s. */
+  readonly importSettleMs: number;
   defineBom(node: CetecBomNode, ctx?: CetecCallContext): Promise<void>;
   importOrders(orders: CetecImportOrder[], ctx?: CetecCallContext): Promise<CetecImportResult>;
   findOrderByExternalKey(key: string, ctx?: CetecCallContext): Promise<CetecOrderRef | null>;
@@ -111,10 +113,11 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
     ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   };
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const target = createHttpTarget({
     system: 'cetec',
     baseUrl: options.baseUrl,
-    timeoutMs: options.timeoutMs ?? 30_000,
+    timeoutMs,
     ...(options.recorder === undefined ? {} : { recorder: options.recorder }),
     ...policy,
   });
@@ -205,6 +208,7 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
   }
 
   return {
+    importSettleMs: 2 * timeoutMs + 5_000,
     async defineBom(node, ctx) {
       await idempotentWrite(
         {
