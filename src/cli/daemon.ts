@@ -8,6 +8,7 @@ import type { Config } from '../config/load.ts';
 import { reloadConfig } from '../config/reload.ts';
 import type { ReloadOutcome } from '../server/ports.ts';
 import { createScheduler, type Scheduler } from '../engine/scheduler.ts';
+import { createDuty, dutyName, type Duty } from '../engine/duty.ts';
 import type { FlowHandler } from '../engine/flow-handler.ts';
 import type { Logger } from '../lib/log.ts';
 import { createServer } from '../server/app.ts';
@@ -70,13 +71,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     plugins: [...webhookPlugins(hub, config), ...(options.plugins?.(hub) ?? [])],
   });
   const schedulers = new Map<string, Scheduler>();
+  // Each profile's discovery runs on one process at a time among all sharing the store (duty.ts).
+  const duties: Duty[] = [];
+  const releaseDuties = () => Promise.all(duties.map((d) => d.release().catch(() => undefined)));
   try {
     await server.listen({ host: config.server.host, port: options.port ?? config.server.port });
     for (const profile of hub.profiles) {
       const discovery = hub.discovery(profile.name);
+      const duty = createDuty({ store: hub.store, duty: dutyName.discovery(profile.name), owner: hub.workerId, leaseMs: config.worker.dutyLeaseSeconds * 1000, logger });
+      duties.push(duty);
       const scheduler = createScheduler({
         every: profile.schedule.everyMinutes * 60_000,
-        run: () => discovery.runOnce(),
+        run: () => duty.runIfHeld(() => discovery.runOnce()),
         onError: (error) => logger.warn({ err: error, profile: profile.name }, 'discovery pass failed; the next pass tries again'),
       });
       schedulers.set(profile.name, scheduler);
@@ -85,6 +91,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     hub.worker.start();
   } catch (error) {
     await Promise.all([...schedulers.values()].map((s) => s.stop()));
+    await releaseDuties();
     await server.close();
     await hub.close();
     throw error;
@@ -100,6 +107,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     reload,
     async stop() {
       await Promise.all([...schedulers.values()].map((s) => s.stop()));
+      // Another process takes the discovery at its next tick instead of after the lease.
+      await releaseDuties();
       // HTTP before the worker: a request in flight (a CableBuilder Send Design waiting for its
       // job in sync mode) is answered while the worker still runs jobs. Fastify's close waits for
       // in-flight requests but closes only the connections idle when it starts; a keep-alive

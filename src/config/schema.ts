@@ -119,6 +119,11 @@ export const workerSchema = z.strictObject({
   concurrency: z.number().int().positive().max(64).optional(),
   /** How long a job stays leased to a process that stopped answering before another may take it. */
   leaseSeconds: z.number().positive().max(3600).default(60),
+  /**
+   * Lease on a profile's discovery (new orders, integration events, heartbeats), which runs on one
+   * process at a time: a dead holder's discovery moves to another process after this long.
+   */
+  dutyLeaseSeconds: z.number().positive().max(3600).default(30),
 });
 
 /** Top level; `profiles` are validated one by one after `extends` is resolved (load.ts). */

@@ -10,6 +10,7 @@
  * - part-locks.ts: the parts a job holds while it runs;
  * - transfers.ts: the record of every outbound call;
  * - profiles.ts: per-profile cursor, pause and health times;
+ * - duties.ts: leases on once-only duties (a profile's discovery) shared by several processes;
  * - events.ts: the event inbox and the integration actions linked to jobs;
  * - tenant-facts.ts: what a self-test established about a profile's tenant;
  * - migrations.ts: applying the dialect's migration files;
@@ -19,6 +20,7 @@ import type { Dialect, SqlDb } from './sql/statement.ts';
 import type { Store } from './store.ts';
 import { checkpointMethods } from './core/checkpoints.ts';
 import { createCoreContext } from './core/context.ts';
+import { dutyMethods } from './core/duties.ts';
 import { eventMethods } from './core/events.ts';
 import { jobMethods, type ClaimOptions } from './core/jobs.ts';
 import { migrationMethods, type MigrationOptions } from './core/migrations.ts';
@@ -45,6 +47,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
     ...partLockMethods(ctx),
     ...transferMethods(ctx),
     ...profileMethods(ctx),
+    ...dutyMethods(ctx),
     ...eventMethods(ctx),
     ...tenantFactMethods(ctx),
     close: () => ctx.db.close(),

@@ -178,6 +178,9 @@ export type ActionLink = {
   updatedAt: number;
 };
 
+/** Who holds a once-only duty (`holdDuty`), since when and until when (epoch ms). */
+export type DutyLease = { duty: string; owner: string; leaseUntil: number; acquiredAt: number };
+
 export interface Store {
   /** Applies every migration not yet applied, each in its own transaction. Safe to call again. */
   migrate(): Promise<{ applied: string[] }>;
@@ -264,11 +267,26 @@ export interface Store {
 
   getProfile(profile: string): Promise<ProfileState>;
   listProfiles(): Promise<ProfileState[]>;
+  /**
+   * Read, patch and write in one transaction (the row locked). The cursor never moves backwards:
+   * a patch with a lower cursor (a slow pass of another process) keeps the stored one.
+   */
   updateProfile(profile: string, patch: ProfilePatch): Promise<ProfileState>;
   /** What a self-test established about the profile's tenant in `system` (JSON, unvalidated), or null. */
   getTenantFacts(profile: string, system: string): Promise<{ facts: unknown; checkedAt: number } | null>;
   /** Replaces those facts (redacted). */
   saveTenantFacts(profile: string, system: string, facts: unknown): Promise<void>;
+
+  /**
+   * Takes a once-only duty (`discovery:<profile>`) for `owner` until now + `leaseMs`, or renews it
+   * when `owner` already holds it. True when `owner` holds it now; false while another owner's
+   * lease runs. With several processes on one store, one holds a duty at a time; a holder that
+   * dies loses it when its lease runs out.
+   */
+  holdDuty(duty: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Gives up a duty held by `owner` (a clean stop), so another process may take it at once. */
+  releaseDuty(duty: string, owner: string): Promise<void>;
+  listDuties(): Promise<DutyLease[]>;
 
   /** Inserts events not yet stored (by uuid); returns how many were new. */
   saveEvents(profile: string, events: InboxEvent[]): Promise<number>;

@@ -48,6 +48,9 @@ export function profileMethods(ctx: CoreContext): Pick<Store, 'getProfile' | 'li
         await ensureProfile(tx, profile);
         const current = toProfile((await one(tx, profiles.selectProfileForUpdate(profile)))!);
         const next: ProfileState = { ...current, ...patch, profile };
+        // The cursor only moves forwards: two discovery passes that overlap (a lease taken over
+        // from a stalled holder) cannot set it back, which would discover orders again.
+        if (current.cursor !== null && (next.cursor === null || next.cursor < current.cursor)) next.cursor = current.cursor;
         if (patch.pausedReason !== undefined) next.pausedReason = patch.pausedReason === null ? null : redactText(patch.pausedReason);
         if (patch.paused === false && patch.pausedReason === undefined) next.pausedReason = null;
         await tx.run(profiles.writeProfile(profileRow(next)));

@@ -1,0 +1,115 @@
+/**
+ * What several hub processes on one store rely on, on SQLite (processes on one machine) and
+ * PostgreSQL alike: once-only duties held by one process at a time and taken over when their lease
+ * runs out, a discovery cursor that never moves backwards, and claims fair across profiles.
+ * Each "process" is its own store handle (connection pool or SQLite connection) on one database.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import pg from 'pg';
+import { openPostgresStore } from '../../src/store/postgres/open.ts';
+import { openSqliteStore } from '../../src/store/sqlite/open.ts';
+import type { Store } from '../../src/store/store.ts';
+import { testClock, type Clock } from './contract.ts';
+
+type Opened = { open: () => Store; cleanup: () => Promise<void> };
+
+const pgUrl = process.env.SHOPWIRE_TEST_PG_URL || undefined;
+
+const dialects: { name: string; skip: string | false; make: (clock: Clock) => Opened }[] = [
+  {
+    name: 'sqlite',
+    skip: false,
+    make(clock) {
+      const dir = mkdtempSync(join(tmpdir(), 'shopwire-scale-'));
+      const path = join(dir, 'shopwire.db');
+      return { open: () => openSqliteStore({ path, clock: clock.read }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'postgres',
+    skip: pgUrl === undefined ? 'SHOPWIRE_TEST_PG_URL is not set: PostgreSQL run skipped (run scripts/system-deps.sh, then npm test)' : false,
+    make(clock) {
+      const schema = `t_${randomBytes(6).toString('hex')}`;
+      return {
+        open: () => openPostgresStore({ url: pgUrl!, schema, clock: clock.read }),
+        cleanup: async () => {
+          const client = new pg.Client({ connectionString: pgUrl });
+          await client.connect();
+          try {
+            await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          } finally {
+            await client.end();
+          }
+        },
+      };
+    },
+  },
+];
+
+for (const dialect of dialects) {
+  describe(`several processes on one store: ${dialect.name}`, { skip: dialect.skip }, () => {
+    /** `n` store handles on one fresh database, as `n` hub processes would have. */
+    const withStores = async (n: number, fn: (stores: Store[], clock: Clock) => Promise<void>) => {
+      const clock = testClock();
+      const { open, cleanup } = dialect.make(clock);
+      const stores: Store[] = [];
+      try {
+        for (let i = 0; i < n; i++) {
+          const store = open();
+          await store.migrate();
+          stores.push(store);
+        }
+        await fn(stores, clock);
+      } finally {
+        for (const store of stores) await store.close();
+        await cleanup();
+      }
+    };
+
+    it('a duty is held by one process at a time, renewed by its holder, taken over when its lease runs out, and freed by release', () =>
+      withStores(2, async ([a, b], clock) => {
+        assert.equal(await a!.holdDuty('discovery:prod', 'A', 30_000), true);
+        assert.equal(await b!.holdDuty('discovery:prod', 'B', 30_000), false, 'held by A');
+        assert.equal(await b!.holdDuty('discovery:sandbox', 'B', 30_000), true, 'another duty is free');
+        clock.advance(20_000);
+        assert.equal(await a!.holdDuty('discovery:prod', 'A', 30_000), true, 'the holder renews');
+        clock.advance(20_000);
+        assert.equal(await b!.holdDuty('discovery:prod', 'B', 30_000), false, 'the renewal counts from its own time');
+        clock.advance(10_001);
+        assert.equal(await b!.holdDuty('discovery:prod', 'B', 30_000), true, 'A stopped renewing: B takes over');
+        assert.equal(await a!.holdDuty('discovery:prod', 'A', 30_000), false, 'A, back, does not get it back');
+        const prod = (await a!.listDuties()).find((d) => d.duty === 'discovery:prod');
+        assert.equal(prod?.owner, 'B');
+        assert.equal(prod?.acquiredAt, clock.now);
+        await a!.releaseDuty('discovery:prod', 'A');
+        assert.equal((await a!.listDuties()).find((d) => d.duty === 'discovery:prod')?.owner, 'B', 'only the holder can release');
+        await b!.releaseDuty('discovery:prod', 'B');
+        assert.equal(await a!.holdDuty('discovery:prod', 'A', 30_000), true, 'released: taken at once');
+      }));
+
+    it('of many processes racing for a free or expired duty, exactly one gets it', () =>
+      withStores(4, async (stores, clock) => {
+        for (let round = 0; round < 5; round++) {
+          const results = await Promise.all(stores.flatMap((s, i) => [s.holdDuty('discovery:prod', `P${i}-${round}`, 1_000), s.holdDuty('discovery:prod', `Q${i}-${round}`, 1_000)]));
+          assert.equal(results.filter(Boolean).length, 1, `round ${round}: ${JSON.stringify(results)}`);
+          clock.advance(1_000);
+        }
+      }));
+
+    it('the discovery cursor never moves backwards, even when passes of two processes interleave', () =>
+      withStores(2, async ([a, b]) => {
+        await a!.updateProfile('prod', { cursor: 200 });
+        const stale = await b!.updateProfile('prod', { cursor: 150, lastPollAt: 7 });
+        assert.equal(stale.cursor, 200);
+        assert.equal(stale.lastPollAt, 7, 'the rest of the patch applies');
+        await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a! : b!).updateProfile('prod', { cursor: 200 + ((i * 7) % 40) })));
+        assert.equal((await a!.getProfile('prod')).cursor, 200 + Math.max(...Array.from({ length: 40 }, (_, i) => (i * 7) % 40)));
+        assert.equal((await b!.updateProfile('prod', { cursor: null })).cursor, 239, 'not even to none');
+      }));
+  });
+}
