@@ -111,5 +111,48 @@ for (const dialect of dialects) {
         assert.equal((await a!.getProfile('prod')).cursor, 200 + Math.max(...Array.from({ length: 40 }, (_, i) => (i * 7) % 40)));
         assert.equal((await b!.updateProfile('prod', { cursor: null })).cursor, 239, 'not even to none');
       }));
+
+    /** Enqueues `n` orders of `profile`, older first; `parallel` at a time (same time, any order). */
+    const queue = async (store: Store, clock: Clock, profile: string, n: number, parallel = 1) => {
+      for (let i = 0; i < n; i += parallel) {
+        const keys = Array.from({ length: Math.min(parallel, n - i) }, (_, k) => String(1000 + i + k));
+        await Promise.all(keys.map((key) => store.enqueueJob({ flow: 'order-export', profile, key, trigger: { kind: 'schedule' } })));
+        clock.advance(1);
+      }
+    };
+
+    it('claims are fair across profiles: a backlog of 1,000 orders does not hold back another profile\'s one new order', () =>
+      withStores(1, async ([store], clock) => {
+        await queue(store!, clock, 'big', 1000, 20);
+        await queue(store!, clock, 'small', 1);
+        clock.advance(1000);
+        // Four workers claim and keep running (the backlog's profile is busy): the small one is among the first claims.
+        const claimed: string[] = [];
+        for (let i = 0; i < 4; i++) claimed.push((await store!.claimJob(`w${i}`, 60_000))!.profile);
+        assert.ok(claimed.slice(0, 2).includes('small'), `claims: ${claimed.join(', ')}`);
+      }));
+
+    it('one worker claiming and finishing in turn serves the profiles round-robin (a backlog of 100 and two of 5)', () =>
+      withStores(1, async ([store], clock) => {
+        await queue(store!, clock, 'big', 100);
+        await queue(store!, clock, 'b', 5);
+        await queue(store!, clock, 'c', 5);
+        clock.advance(1000);
+        const claimed: string[] = [];
+        for (let i = 0; i < 15; i++) {
+          const job = (await store!.claimJob('w', 60_000))!;
+          claimed.push(job.profile);
+          await store!.finishJob(job.id, 'w', { state: 'done' });
+          clock.advance(10);
+        }
+        assert.deepEqual(
+          ['big', 'b', 'c'].map((p) => claimed.filter((c) => c === p).length),
+          [5, 5, 5],
+          `claims: ${claimed.join(', ')}`,
+        );
+        // Within a profile the oldest order still goes first.
+        const next = (await store!.claimJob('w', 60_000))!;
+        assert.equal(next.key, '1005');
+      }));
   });
 }

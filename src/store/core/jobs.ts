@@ -9,6 +9,7 @@ import { ShopwireError } from '../../lib/errors.ts';
 import { redactJson, redactText } from '../../lib/redact.ts';
 import { jobStatements } from '../sql/jobs.ts';
 import { partStatements } from '../sql/parts.ts';
+import { profileStatements } from '../sql/profiles.ts';
 import type { Row, SqlDb, Statement } from '../sql/statement.ts';
 import type {
   EnqueueInput,
@@ -62,6 +63,7 @@ export function jobMethods(ctx: CoreContext, options: ClaimOptions): JobMethods 
   const { db, clock } = ctx;
   const jobs = jobStatements(ctx.dialect);
   const parts = partStatements(ctx.dialect);
+  const profiles = profileStatements(ctx.dialect);
   const assertLease = leaseCheck(ctx.dialect);
   const takeParts = partTaker(ctx);
   const { ensureProfile, recordSuccess } = profileWrites(ctx);
@@ -154,6 +156,7 @@ export function jobMethods(ctx: CoreContext, options: ClaimOptions): JobMethods 
           if (wanted.length > 0 && !(await takeParts(tx, id, String(locked.profile), wanted))) continue;
           const lostLease = locked.state === 'running';
           await tx.run(jobs.leaseJob(id, workerId, now + leaseMs, lostLease, now));
+          await tx.run(profiles.markClaimed(String(locked.profile), now));
           return mustLoad(tx, id);
         }
         return null;

@@ -23,6 +23,8 @@ export function profileStatements(d: Dialect) {
       UPDATE profiles SET cursor = ${p.cursor}, paused = ${p.paused}, paused_reason = ${p.pausedReason},
         last_poll_at = ${p.lastPollAt}, last_heartbeat_at = ${p.lastHeartbeatAt}, last_success_at = ${p.lastSuccessAt}
       WHERE profile = ${p.profile}`,
+    /** Notes that a job of the profile was claimed now (fair claims: src/store/sql/claim-fair.ts). */
+    markClaimed: (profile: string, now: number): Statement => sql`UPDATE profiles SET last_claim_at = ${now} WHERE profile = ${profile}`,
     /** Locks the profile row for a read-modify-write. */
     selectProfileForUpdate: (profile: string): Statement =>
       sql`SELECT * FROM profiles WHERE profile = ${profile} ${raw(d.forUpdate)}`,

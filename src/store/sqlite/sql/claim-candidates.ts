@@ -4,21 +4,16 @@
  * so two processes sharing the file claim one after the other and never see the same candidate
  * as free.
  */
+import { fairClaimCandidates } from '../../sql/claim-fair.ts';
 import { sqlFor } from '../../sql/statement.ts';
 import type { Statement } from '../../sql/statement.ts';
 import { sqliteDialect } from '../dialect.ts';
 
 const sql = sqlFor(sqliteDialect);
 
+/** Fair across profiles: src/store/sql/claim-fair.ts. */
 export function claimCandidates(now: number, limit: number): Statement {
-  return sql`
-    SELECT j.id FROM jobs j
-    LEFT JOIN profiles p ON p.profile = j.profile
-    WHERE COALESCE(p.paused, 0) = 0
-      AND ((j.state IN ('pending', 'retrying') AND j.next_attempt_at <= ${now})
-        OR (j.state = 'running' AND j.lease_until < ${now}))
-    ORDER BY j.next_attempt_at, j.id
-    LIMIT ${limit}`;
+  return fairClaimCandidates(sqliteDialect, now, limit);
 }
 
 /** Re-checks one candidate and locks it. */
