@@ -3,6 +3,7 @@
  * schedule, the worker running jobs continuously, and the HTTP server (dashboard, JSON API,
  * /healthz, /readyz, /metrics, plus plugins such as the CableBuilder receiver).
  */
+import { hostname } from 'node:os';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/load.ts';
 import { reloadConfig } from '../config/reload.ts';
@@ -78,7 +79,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await server.listen({ host: config.server.host, port: options.port ?? config.server.port });
     for (const profile of hub.profiles) {
       const discovery = hub.discovery(profile.name);
-      const duty = createDuty({ store: hub.store, duty: dutyName.discovery(profile.name), owner: hub.workerId, leaseMs: config.worker.dutyLeaseSeconds * 1000, logger });
+      const duty = createDuty({ store: hub.store, duty: dutyName.discovery(profile.name), owner: hub.workerId, leaseMs: config.worker.dutyLeaseSeconds * 1000, holderGone: processGone, logger });
       duties.push(duty);
       const scheduler = createScheduler({
         every: profile.schedule.everyMinutes * 60_000,
@@ -149,6 +150,22 @@ function webhookPlugins(hub: Hub, config: Config): FastifyPluginAsync[] {
       });
     return [plugin];
   });
+}
+
+/**
+ * Whether a worker id (`host:pid:random`, compose.ts) names a process of this machine that no
+ * longer exists. Another machine's process, or one that exists (even another user's), is not gone.
+ */
+export function processGone(owner: string): boolean {
+  const parts = owner.split(':');
+  const pid = Number(parts[parts.length - 2]);
+  if (parts.slice(0, -2).join(':') !== hostname() || !Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** Resolves on SIGINT or SIGTERM. */

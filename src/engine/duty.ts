@@ -4,7 +4,8 @@
  * profile's discovery (new orders, integration events with its on/off handling, heartbeats) runs on
  * one of them at a time. The holder renews the lease at every tick and every third of the lease
  * while its task runs; a holder that dies stops renewing and another process takes the duty at its
- * first tick after the lease ran out. A clean stop releases it at once.
+ * first tick after the lease ran out (at once when the holder was a process of the same machine
+ * that is gone: a restart). A clean stop releases it at once.
  *
  * What keeps two overlapping runs harmless should a holder stall past its lease (a blocked event
  * loop): jobs are unique per order, events are stored once, and the cursor never moves backwards.
@@ -18,6 +19,12 @@ export type DutyOptions = {
   duty: string;
   owner: string;
   leaseMs: number;
+  /**
+   * Whether a holder is known to be dead (a process of this machine that no longer exists): its
+   * duty is taken at once instead of after its lease, so a restarted hub does not wait for the
+   * lease of the process it replaces.
+   */
+  holderGone?: (owner: string) => boolean;
   logger?: Logger;
 };
 
@@ -53,7 +60,10 @@ export function createDuty(options: DutyOptions): Duty {
     async runIfHeld(task) {
       if (!(await hold())) {
         const holder = (await store.listDuties()).find((d) => d.duty === duty)?.owner ?? null;
-        return { ran: false, holder };
+        if (holder === null || holder === owner || !options.holderGone?.(holder)) return { ran: false, holder };
+        held = await store.holdDuty(duty, owner, leaseMs, { replacing: holder });
+        if (!held) return { ran: false, holder };
+        logger?.info({ duty, owner, replaced: holder }, 'took over the duty from a process of this machine that is gone');
       }
       const renew = setInterval(() => void hold().catch((error: unknown) => logger?.warn({ err: error, duty }, 'could not renew the duty lease')), Math.max(1, Math.floor(leaseMs / 3)));
       try {

@@ -281,9 +281,10 @@ export interface Store {
    * Takes a once-only duty (`discovery:<profile>`) for `owner` until now + `leaseMs`, or renews it
    * when `owner` already holds it. True when `owner` holds it now; false while another owner's
    * lease runs. With several processes on one store, one holds a duty at a time; a holder that
-   * dies loses it when its lease runs out.
+   * dies loses it when its lease runs out. `replacing` names a holder known to be dead (a process
+   * of this machine that is gone), whose lease is taken over at once.
    */
-  holdDuty(duty: string, owner: string, leaseMs: number): Promise<boolean>;
+  holdDuty(duty: string, owner: string, leaseMs: number, options?: { replacing?: string }): Promise<boolean>;
   /** Gives up a duty held by `owner` (a clean stop), so another process may take it at once. */
   releaseDuty(duty: string, owner: string): Promise<void>;
   listDuties(): Promise<DutyLease[]>;

@@ -52,3 +52,22 @@ test('two processes ticking together: the pass runs on the holder only, moves on
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a restarted process takes the duty at once from the process of this machine it replaces, never from a live one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shopwire-duty-'));
+  const clock = testClock();
+  const store = openSqliteStore({ path: join(dir, 'db'), clock: clock.read });
+  try {
+    await store.migrate();
+    const old = createDuty({ store, duty: 'discovery:prod', owner: 'host:111:aa', leaseMs: 30_000 });
+    assert.equal((await old.runIfHeld(async () => 1)).ran, true);
+    const alive = createDuty({ store, duty: 'discovery:prod', owner: 'host:222:bb', leaseMs: 30_000, holderGone: () => false });
+    assert.deepEqual(await alive.runIfHeld(async () => 2), { ran: false, holder: 'host:111:aa' });
+    const restarted = createDuty({ store, duty: 'discovery:prod', owner: 'host:333:cc', leaseMs: 30_000, holderGone: (o) => o === 'host:111:aa' });
+    assert.deepEqual(await restarted.runIfHeld(async () => 3), { ran: true, value: 3 });
+    assert.deepEqual(await old.runIfHeld(async () => 1), { ran: false, holder: 'host:333:cc' });
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

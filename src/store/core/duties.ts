@@ -12,9 +12,9 @@ export function dutyMethods(ctx: CoreContext): Pick<Store, 'holdDuty' | 'release
   const { db, clock } = ctx;
   const duties = dutyStatements(ctx.dialect);
   return {
-    async holdDuty(duty, owner, leaseMs) {
+    async holdDuty(duty, owner, leaseMs, options = {}) {
       const now = clock();
-      return (await db.run(duties.holdDuty(duty, owner, now, now + leaseMs))) === 1;
+      return (await db.run(duties.holdDuty(duty, owner, now, now + leaseMs, options.replacing ?? null))) === 1;
     },
     async releaseDuty(duty, owner) {
       await db.run(duties.releaseDuty(duty, owner));
