@@ -40,6 +40,13 @@ export type CetecEmulator = {
   setBehaviours(patch: Partial<CetecBehaviours>): CetecBehaviours;
   /** Back to the seed; with an argument, merges it over the current seed first. Clears the journal. */
   reset(seed?: Partial<CetecSeed>): void;
+  /**
+   * Calls to the emulated API in flight now, and the most at once since start or `resetLoad`
+   * (from the request's arrival to its connection's answer or close; faulted calls included):
+   * what a tenant's concurrency limit must hold across every hub process (docs/scaling.md).
+   */
+  load(): { inFlight: number; peak: number; calls: number };
+  resetLoad(): void;
   close(): Promise<void>;
 };
 
@@ -51,7 +58,9 @@ export function buildCetecEmulator(options: CetecEmulatorOptions = {}): {
   ctx: CetecContext;
   view: CetecStateView;
   faults: FaultController;
+  load: { inFlight: number; peak: number; calls: number };
 } {
+  const load = { inFlight: 0, peak: 0, calls: 0 };
   let seed = resolveCetecSeed({ ...options.seed, ...(options.tokens ? { tokens: options.tokens } : {}) });
   let state: CetecState = createState(seed);
   let behaviours = resolveCetecBehaviours(options.behaviours);
@@ -91,8 +100,12 @@ export function buildCetecEmulator(options: CetecEmulatorOptions = {}): {
   });
 
   // The journal hooks come before fault injection so that faulted calls are journalled too.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/__emulator/')) return;
+    load.calls++;
+    load.inFlight++;
+    load.peak = Math.max(load.peak, load.inFlight);
+    reply.raw.once('close', () => load.inFlight--);
     started.set(request, performance.now());
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(request.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -132,11 +145,11 @@ export function buildCetecEmulator(options: CetecEmulatorOptions = {}): {
   registerCetecApi(app, ctx);
   registerCetecControl(app, ctx, view);
   app.setNotFoundHandler((request, reply) => notModelled(ctx, request, reply));
-  return { app, ctx, view, faults };
+  return { app, ctx, view, faults, load };
 }
 
 export async function startCetecEmulator(options: CetecEmulatorOptions = {}): Promise<CetecEmulator> {
-  const { app, ctx, view, faults } = buildCetecEmulator(options);
+  const { app, ctx, view, faults, load } = buildCetecEmulator(options);
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('Cetec emulator: no TCP address');
@@ -149,6 +162,11 @@ export async function startCetecEmulator(options: CetecEmulatorOptions = {}): Pr
     behaviours: () => ctx.behaviours(),
     setBehaviours: (patch) => ctx.setBehaviours(patch),
     reset: (seed) => ctx.reset(seed),
+    load: () => ({ ...load }),
+    resetLoad() {
+      load.peak = load.inFlight;
+      load.calls = 0;
+    },
     close: () => app.close(),
   };
 }

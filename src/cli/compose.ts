@@ -22,6 +22,7 @@ import { createWorker, type Worker } from '../engine/worker.ts';
 import type { Logger } from '../lib/log.ts';
 import { createMetrics, metricsRecorder, type Metrics } from '../lib/metrics.ts';
 import { nullRecorder } from '../lib/transfer.ts';
+import { pollingGate } from '../lib/http/shared-gate.ts';
 import { openStore } from '../store/open.ts';
 import type { JobRecord, Store } from '../store/store.ts';
 import { createCetecClient, type CetecClient } from '../systems/cetec/client.ts';
@@ -139,6 +140,9 @@ export async function openHub(options: HubOptions): Promise<Hub> {
         ratePerSecond: c.ratePerSecond,
         importSourceName: c.importSourceName,
         tokenPlacement: c.tokenPlacement,
+        // With several processes on one PostgreSQL, the tenant's concurrency holds across them all
+        // (one scope per Cetec tenant URL, so profiles sharing a tenant share its slots).
+        ...(rawStore.sharedSlots === null ? {} : { shared: pollingGate(() => rawStore.sharedSlots!.take(`cetec:${c.baseUrl.replace(/\/+$/, '').toLowerCase()}`, c.concurrency)) }),
         recorder: metricsRecorder(nullRecorder, metrics),
       });
       metrics.watchBreaker({ system: 'cetec', target: name }, () => client!.breakerState());

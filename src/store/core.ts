@@ -50,6 +50,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
     ...dutyMethods(ctx),
     ...eventMethods(ctx),
     ...tenantFactMethods(ctx),
+    sharedSlots: null,
     close: () => ctx.db.close(),
   };
 }

@@ -181,6 +181,14 @@ export type ActionLink = {
 /** Who holds a once-only duty (`holdDuty`), since when and until when (epoch ms). */
 export type DutyLease = { duty: string; owner: string; leaseUntil: number; acquiredAt: number };
 
+/**
+ * Slots of a limit held across every process sharing the store (a Cetec tenant's calls in flight).
+ * `take` returns the release of a free slot of `scope` among `slots`, or null when all are taken.
+ */
+export type SharedSlots = {
+  take(scope: string, slots: number): Promise<(() => Promise<void>) | null>;
+};
+
 export interface Store {
   /** Applies every migration not yet applied, each in its own transaction. Safe to call again. */
   migrate(): Promise<{ applied: string[] }>;
@@ -306,6 +314,13 @@ export interface Store {
   attachAction(input: { actionUuid: string; profile: string; jobId: string; status: string; message?: string | null }): Promise<ActionLink>;
   setActionStatus(actionUuid: string, status: string, message?: string | null): Promise<void>;
   listActions(filter: { profile?: string; jobId?: string; statuses?: string[] }): Promise<ActionLink[]>;
+
+  /**
+   * PostgreSQL: slots shared by every process on the database (session advisory locks on a
+   * connection of their own; the server frees them when a process dies). SQLite: null — one
+   * process, whose own limits are the only ones (docs/scaling.md).
+   */
+  readonly sharedSlots: SharedSlots | null;
 
   close(): Promise<void>;
 }

@@ -3,6 +3,8 @@
  * (src/lib/http/transport.ts):
  *
  * - a bulkhead (cockatiel) limiting calls in flight, with a bounded queue;
+ * - optionally a limit shared with other processes (`shared`: a tenant's calls in flight across
+ *   every hub process on one PostgreSQL, src/lib/http/shared-gate.ts), taken after the bulkhead;
  * - an optional token bucket limiting calls per second;
  * - a circuit breaker (cockatiel) that opens after consecutive "system is down" failures and lets
  *   one probe through after `halfOpenAfterMs`;
@@ -42,6 +44,11 @@ export type HttpPolicyOptions = {
   concurrency: number;
   /** Calls waiting for a slot before new ones are refused as unavailable (default 1000). */
   queueLimit?: number;
+  /**
+   * A limit shared with other processes, taken inside this process's own slot: a call starts only
+   * when it holds one of each (src/lib/http/shared-gate.ts).
+   */
+  shared?: SharedGate;
   /** Token bucket: sustained calls per second (burst of the same size, at least 1). */
   ratePerSecond?: number;
   /** `false` disables the breaker. Default: 5 consecutive failures, 30 s open. */
@@ -50,6 +57,9 @@ export type HttpPolicyOptions = {
   /** Source of randomness for jitter (tests pass a fixed one). */
   random?: () => number;
 };
+
+/** A limit shared with other processes: `acquire` waits for a slot and returns its release. */
+export type SharedGate = { acquire(signal?: AbortSignal): Promise<() => void> };
 
 export type BreakerStateName = 'closed' | 'open' | 'half-open';
 
@@ -156,8 +166,13 @@ export function createHttpPolicy(options: HttpPolicyOptions): HttpPolicy {
       new HttpUnavailableError(message, code, { system: call.system, endpoint: call.endpoint, method: call.method, url: redactText(call.url), status: null, attempts: attempt }, cause);
     try {
       return await slots.execute(async () => {
-        if (bucket) await bucket.take(call.signal);
-        return breaker ? await breaker.execute(() => run(attempt)) : await run(attempt);
+        const release = options.shared ? await options.shared.acquire(call.signal) : null;
+        try {
+          if (bucket) await bucket.take(call.signal);
+          return breaker ? await breaker.execute(() => run(attempt)) : await run(attempt);
+        } finally {
+          release?.();
+        }
       }, call.signal);
     } catch (error) {
       if (error instanceof BrokenCircuitError) {

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { claimCandidates, lockCandidate } from './sql/claim-candidates.ts';
 import { postgresDialect } from './dialect.ts';
 import { translatePgError } from './errors.ts';
+import { openSharedSlots } from './shared-slots.ts';
 
 export type PostgresStoreOptions = {
   url: string;
@@ -105,7 +106,8 @@ export function openPostgresDb(options: PostgresStoreOptions): SqlDb {
 }
 
 export function openPostgresStore(options: PostgresStoreOptions): Store {
-  return createStoreCore({
+  const slots = openSharedSlots(options.url);
+  const core = createStoreCore({
     db: openPostgresDb(options),
     dialect: postgresDialect,
     claimCandidates,
@@ -115,4 +117,12 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     migrationLock: { text: 'SELECT pg_advisory_xact_lock(7215090031)', values: [] },
     clock: options.clock ?? Date.now,
   });
+  return {
+    ...core,
+    sharedSlots: slots,
+    async close() {
+      await slots.close();
+      await core.close();
+    },
+  };
 }

@@ -12,6 +12,7 @@
  * - reads: retried freely.
  */
 import { createHttpTarget, HttpAmbiguousError, HttpUnavailableError } from '../../lib/http.ts';
+import type { SharedGate } from '../../lib/http/policy.ts';
 import type { BreakerOptions, HttpPolicyOptions, HttpRequest, HttpResponse, RetryOptions } from '../../lib/http.ts';
 import { registerSecret, redactText } from '../../lib/redact.ts';
 import type { TransferRecorder } from '../../lib/transfer.ts';
@@ -38,6 +39,8 @@ export type CetecClientOptions = {
   importSourceName?: string;
   /** Where the token goes on `partrevisiondefinition`: the body (default; keeps it out of URLs) or the query. */
   tokenPlacement?: 'body' | 'query';
+  /** The tenant's concurrency held across processes too (several hub processes on one PostgreSQL). */
+  shared?: SharedGate;
   recorder?: TransferRecorder;
   retry?: Partial<RetryOptions>;
   breaker?: BreakerOptions | false;
@@ -110,6 +113,7 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
   const policy: HttpPolicyOptions = {
     concurrency: options.concurrency ?? 4,
     ...(options.ratePerSecond === undefined ? {} : { ratePerSecond: options.ratePerSecond }),
+    ...(options.shared === undefined ? {} : { shared: options.shared }),
     ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   };

@@ -1,0 +1,37 @@
+/**
+ * A limit shared with other processes (a Cetec tenant's calls in flight, held across every hub
+ * process on one PostgreSQL): `take` tries once for a free slot (the store's `sharedSlots`);
+ * `acquire` tries until one is free, pausing between tries (short at first, up to `maxPauseMs`;
+ * with jitter, so processes waiting together do not try in lockstep). The policy calls it inside
+ * the process's own bulkhead, so a process waits with at most its own concurrency of callers.
+ */
+import type { SharedGate } from './policy.ts';
+
+export type SlotTaker = () => Promise<(() => Promise<void>) | null>;
+
+export function pollingGate(take: SlotTaker, options: { minPauseMs?: number; maxPauseMs?: number; random?: () => number } = {}): SharedGate {
+  const min = options.minPauseMs ?? 10;
+  const max = options.maxPauseMs ?? 100;
+  const random = options.random ?? Math.random;
+  return {
+    async acquire(signal) {
+      for (let pause = min; ; pause = Math.min(max, pause * 2)) {
+        signal?.throwIfAborted();
+        const release = await take();
+        if (release !== null) return () => void release();
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(done, pause / 2 + random() * (pause / 2));
+          function done(): void {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          }
+          function onAbort(): void {
+            clearTimeout(timer);
+            reject(signal?.reason);
+          }
+          signal?.addEventListener('abort', onAbort, { once: true });
+        });
+      }
+    },
+  };
+}
