@@ -41,7 +41,7 @@ const sends = Number(args.sends);
 const budgetMs = Number(args.budget);
 const latencyMs = Number(args.latency);
 
-const SECRETS = { CETEC_TOKEN: 'bench-cetec-token', CB_SECRET: 'bench-cb-secret' };
+const SECRETS = { CETEC_TOKEN: 'bench-cetec-token', PAPERLESS_TOKEN: 'bench-paperless-token', CB_SECRET: 'bench-cb-secret' };
 const seed = defaultSeed();
 const template = seed.designs.find((d) => d.design === 'CABLE_A' && d.designAlternative === 0)!;
 const codes = Array.from({ length: sends }, (_, i) => `BURST_${String(i + 1).padStart(3, '0')}`);

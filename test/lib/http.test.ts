@@ -199,6 +199,24 @@ describe('createHttpTarget against a faulty server', () => {
     assert.equal(t.breakerState(), 'closed');
   });
 
+  test('only failures saying the system is unwell open the breaker: 429 does, a documented permanent 5xx does not', async () => {
+    // Every outside system shares this policy; a client names its system's permanent 5xx answers.
+    const permanentAnswer = (e: HttpAmbiguousError): boolean => (e.body ?? '').includes('MasterDataMissing');
+    const t = target({ breaker: { consecutiveFailures: 2, halfOpenAfterMs: 10_000 }, retry: { maxAttempts: 1 }, permanentAnswer });
+    const send = () => t.requestJson({ method: 'POST', path: '/write', body: {}, endpoint: 'write', retrySafe: true });
+    const permanent = { kind: 'status' as const, status: 500, body: { message: `MasterDataMissing - ${'x'.repeat(5_000)}` } };
+    server.faults.script('POST /write', Array.from({ length: 10 }, () => permanent));
+    for (let i = 0; i < 10; i++) {
+      await assert.rejects(send(), (e: unknown) => e instanceof HttpAmbiguousError && e.facts.status === 500 && (e.body ?? '').length > 5_000);
+    }
+    assert.equal(t.breakerState(), 'closed', 'ten permanent refusals: the system is well');
+    assert.equal((await send()).status, 200);
+    server.faults.script('POST /write', [{ kind: 'rate-limit', retryAfter: 1 }, { kind: 'rate-limit', retryAfter: 1 }]);
+    await assert.rejects(send(), HttpUnavailableError);
+    await assert.rejects(send(), HttpUnavailableError);
+    assert.equal(t.breakerState(), 'open', 'two 429 in a row');
+  });
+
   test('concurrency is limited', async () => {
     const t = target({ concurrency: 1 });
     server.faults.script('GET /read/:id', [{ kind: 'latency', ms: 60 }, { kind: 'latency', ms: 60 }, { kind: 'latency', ms: 60 }]);

@@ -38,14 +38,24 @@ export class HttpUnavailableError extends ShopwireError {
   }
 }
 
+/** How much of an error answer is kept for the caller to parse (a Java stack trace is a few KB). */
+export const ERROR_BODY_MAX_CHARS = 1024 * 1024;
+
 /** The call was (or may have been) received; its effect is unknown. */
 export class HttpAmbiguousError extends ShopwireError {
   readonly facts: HttpErrorFacts;
   /** Repeating may help (timeout, reset, 502/503/504); false for 500, non-JSON success, etc. */
   readonly transientHint: boolean;
-  constructor(message: string, code: string, facts: HttpErrorFacts, transientHint: boolean, cause?: unknown) {
+  /**
+   * The answer's body, redacted, up to ERROR_BODY_MAX_CHARS (not only the excerpt of `facts`), so
+   * the caller can read a named exception whose message carries a stack trace. Kept out of
+   * `details`: it is not logged or stored with the error.
+   */
+  readonly body: string | undefined;
+  constructor(message: string, code: string, facts: HttpErrorFacts, transientHint: boolean, cause?: unknown, body?: string) {
     super(redactText(message), { code, kind: 'ambiguous', details: { ...facts }, cause });
     this.facts = facts;
     this.transientHint = transientHint;
+    this.body = body;
   }
 }

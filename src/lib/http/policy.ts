@@ -6,8 +6,9 @@
  * - optionally a limit shared with other processes (`shared`: a tenant's calls in flight across
  *   every hub process on one PostgreSQL, src/lib/http/shared-gate.ts), taken after the bulkhead;
  * - an optional token bucket limiting calls per second;
- * - a circuit breaker (cockatiel) that opens after consecutive "system is down" failures and lets
- *   one probe through after `halfOpenAfterMs`;
+ * - a circuit breaker (cockatiel) that opens after consecutive failures saying the system is unwell
+ *   (`isBreakerFailure`: no connection, timeouts, cut answers, 429, 5xx other than a documented
+ *   permanent refusal) and lets one probe through after `halfOpenAfterMs`;
  * - a retry loop: exponential backoff with full jitter, honouring `Retry-After` up to a cap.
  *
  * Which failures are retried: a call that certainly was not sent (connect failure) is retried
@@ -22,7 +23,7 @@ import type { TransferSystem } from '../transfer.ts';
 import { HttpAmbiguousError, HttpUnavailableError } from './errors.ts';
 
 export type BreakerOptions = {
-  /** Consecutive failures (connect errors, timeouts, resets, 5xx) that open the circuit. */
+  /** Consecutive failures that say the system is unwell (`isBreakerFailure`) that open the circuit. */
   consecutiveFailures: number;
   /** How long the circuit stays open before one probe call is let through. */
   halfOpenAfterMs: number;
@@ -53,6 +54,12 @@ export type HttpPolicyOptions = {
   ratePerSecond?: number;
   /** `false` disables the breaker. Default: 5 consecutive failures, 30 s open. */
   breaker?: BreakerOptions | false;
+  /**
+   * A 5xx answer that is a documented, permanent refusal of this request (CableBuilder answers
+   * missing master data with 500 `PlantDoesNotExistException`): the system is well, so the breaker
+   * does not count it. Each client knows its system's documented exceptions.
+   */
+  permanentAnswer?: (error: HttpAmbiguousError) => boolean;
   retry?: Partial<RetryOptions>;
   /** Source of randomness for jitter (tests pass a fixed one). */
   random?: () => number;
@@ -124,10 +131,18 @@ function tokenBucket(ratePerSecond: number): { take(signal?: AbortSignal): Promi
   };
 }
 
-/** Failures that say the system is down, counted by the breaker. */
-export function isBreakerFailure(error: unknown): boolean {
-  if (error instanceof HttpUnavailableError) return error.code === 'http.connect_failed';
-  if (error instanceof HttpAmbiguousError) return error.transientHint || (error.facts.status ?? 0) >= 500;
+/**
+ * Failures that say the system is unwell, the only ones the breaker counts: no connection, a
+ * timeout or a connection cut mid-answer, a 5xx that is not a documented permanent refusal
+ * (`permanentAnswer`), a 429. Never an answer about the request itself (4xx, a permanent 5xx, a
+ * 2xx that is not JSON), a TLS failure (configuration), or a call the caller aborted.
+ */
+export function isBreakerFailure(error: unknown, permanentAnswer?: (error: HttpAmbiguousError) => boolean): boolean {
+  if (error instanceof HttpUnavailableError) return error.code === 'http.connect_failed' || error.code === 'http.rate_limited';
+  if (error instanceof HttpAmbiguousError) {
+    if ((error.facts.status ?? 0) >= 500) return !(permanentAnswer?.(error) ?? false);
+    return error.transientHint;
+  }
   return false;
 }
 
@@ -150,7 +165,7 @@ export function createHttpPolicy(options: HttpPolicyOptions): HttpPolicy {
   const breaker: CircuitBreakerPolicy | null =
     breakerOptions === null
       ? null
-      : circuitBreaker(handleWhen(isBreakerFailure), {
+      : circuitBreaker(handleWhen((error) => isBreakerFailure(error, options.permanentAnswer)), {
           halfOpenAfter: breakerOptions.halfOpenAfterMs,
           breaker: new ConsecutiveBreaker(breakerOptions.consecutiveFailures),
         });

@@ -16,7 +16,7 @@ import { Agent, request as undiciRequest } from 'undici';
 import { redactJson, redactText } from '../redact.ts';
 import type { TransferRecorder, TransferSystem, TransferEnd } from '../transfer.ts';
 import { nullRecorder, RedactedJson } from '../transfer.ts';
-import { HttpAmbiguousError, HttpUnavailableError } from './errors.ts';
+import { ERROR_BODY_MAX_CHARS, HttpAmbiguousError, HttpUnavailableError } from './errors.ts';
 import type { HttpErrorFacts } from './errors.ts';
 
 export type HttpTransportOptions = {
@@ -249,7 +249,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       throw error;
     }
     if (status >= 500) {
-      const error = new HttpAmbiguousError(`${label}: HTTP ${status}`, 'http.server_error', facts(status, extra), status === 502 || status === 503 || status === 504);
+      const body = text.length <= EXCERPT_CHARS ? excerpt : redactText(text.slice(0, ERROR_BODY_MAX_CHARS));
+      const error = new HttpAmbiguousError(`${label}: HTTP ${status}`, 'http.server_error', facts(status, extra), status === 502 || status === 503 || status === 504, undefined, body);
       await finish({ status, responseBody: recordedBody(text, parsed), error: error.message, outcome: 'unknown' });
       throw error;
     }

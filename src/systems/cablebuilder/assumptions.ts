@@ -85,7 +85,7 @@ export const DEFAULT_ASSUMPTIONS = {
   dateStyle: 'guide-sample',
   activeStatusValue: 'Active',
   apiUser: 'erp',
-  stackTraceOn500: false,
+  stackTraceOn500: true,
 } as const satisfies CableBuilderAssumptions;
 
 export function resolveAssumptions(overrides: Partial<CableBuilderAssumptions> | undefined): CableBuilderAssumptions {

@@ -30,8 +30,9 @@ export type CableBuilderClientOptions = {
   concurrency?: number;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /**
-   * Circuit breaker of lib/http/policy.ts. It counts every 5xx, and CableBuilder answers permanent
-   * master-data errors with 500 too (PlantDoesNotExistException...), so the default is lenient.
+   * Circuit breaker of lib/http/policy.ts (default 5 consecutive failures, 30 s open). It counts
+   * only failures saying CableBuilder is unwell: the documented permanent 500s
+   * (PlantDoesNotExistException…) are answers about the request and never open it.
    */
   breaker?: { consecutiveFailures: number; halfOpenAfterMs: number } | false;
 };
@@ -76,12 +77,15 @@ export function createCableBuilderClient(options: CableBuilderClientOptions): Ca
     registerSecret(options.auth.value);
     headers[options.auth.name.toLowerCase()] = options.auth.value;
   }
-  // Policy: 4 calls in flight, the default retry, a lenient breaker (10 consecutive failures: see
-  // `breaker` above); each of the two targets (short and multi-level calls) has its own.
+  // Policy: 4 calls in flight, the default retry, the default breaker; each of the two targets
+  // (short and multi-level calls) has its own.
   const policy: HttpPolicyOptions = {
     concurrency: options.concurrency ?? 4,
     ...(options.retry ? { retry: options.retry } : {}),
-    breaker: options.breaker ?? { consecutiveFailures: 10, halfOpenAfterMs: 30_000 },
+    breaker: options.breaker ?? { consecutiveFailures: 5, halfOpenAfterMs: 30_000 },
+    // A documented exception the hub classifies as permanent (kind data, config or internal) says
+    // the request is wrong, not that CableBuilder is unwell: the breaker does not count it.
+    permanentAnswer: (error) => errorFromBody('getDesign', error.facts.status ?? 500, error.body ?? error.facts.bodyExcerpt ?? '', error)?.permanent === true,
   };
   const common = {
     system: 'cablebuilder' as const,
@@ -99,8 +103,10 @@ export function createCableBuilderClient(options: CableBuilderClientOptions): Ca
     } catch (error) {
       // lib/http/transport.ts turns every 5xx into HttpAmbiguousError; CableBuilder's 500s carry a named
       // exception, several of them permanent (PlantDoesNotExist...), so read the name back.
-      if (error instanceof HttpAmbiguousError && error.facts.status !== null && error.facts.bodyExcerpt !== undefined) {
-        const named = errorFromBody(endpoint, error.facts.status, error.facts.bodyExcerpt, error);
+      // The whole body (up to 1 MiB), not an excerpt: a message with a stack trace is several KB.
+      const text = error instanceof HttpAmbiguousError ? (error.body ?? error.facts.bodyExcerpt) : undefined;
+      if (error instanceof HttpAmbiguousError && error.facts.status !== null && text !== undefined) {
+        const named = errorFromBody(endpoint, error.facts.status, text, error);
         if (named !== null) throw named;
       }
       throw error;
@@ -179,13 +185,15 @@ export function normaliseMultiLevel(designs: CommonDesign[]): CommonDesign[] {
   return [...best.values()].sort((a, b) => rank(b)[0] - rank(a)[0] || rank(b)[1] - rank(a)[1]);
 }
 
-function writeResult(call: CableBuilderCall, answer: unknown): DesignWriteResult {
+/** Reads an Update or Create answer: each attribute's result by position (8.3); `ok` only when every one says `success: true`. */
+export function writeResult(call: CableBuilderCall, answer: unknown): DesignWriteResult {
   const parsed = designSchema.safeParse(answer);
   if (!parsed.success) throw new CableBuilderAnswerError(call, `not a design: ${parsed.error.issues[0]?.message ?? ''}`);
   const design = parsed.data;
   const results: AttributeResult[] = [];
   const add = (location: string, attrs: Attribute[] | null | undefined): void => {
-    for (const a of attrs ?? []) results.push({ location, name: a.name, value: a.value ?? null, success: a.success !== false, message: a.message ?? null });
+    // Stored only when CableBuilder says so: `success: null` or missing is not a success.
+    for (const a of attrs ?? []) results.push({ location, name: a.name, value: a.value ?? null, success: a.success === true, message: a.message ?? null });
   };
   add('header', design.header?.attributes);
   if (design.plant) add(`plant ${design.plant.plant ?? ''}`, design.plant.attributes);
