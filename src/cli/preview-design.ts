@@ -57,12 +57,23 @@ function nodeLines(node: CetecBomNode, indent: string, out: string[]): void {
 
 export function formatDesignPlan(plan: Plan): string {
   const out: string[] = [`plan: ${plan.steps.length} step(s)`];
+  const defined = new Map<string, number>();
   plan.steps.forEach((step, i) => {
     if (step.kind === 'part') {
       out.push(`${i + 1}. describe ${step.body.prcpart}: ${JSON.stringify(step.body.description)} (PUT /api/part)`);
       return;
     }
+    if (step.kind === 'current-revision') {
+      out.push(`${i + 1}. make revision ${JSON.stringify(step.body.revision.revision)} the current revision of ${step.body.prcpart} (PUT /api/partrevisiondefinition, current_rev: true, the same ${step.body.bom_definition.length} BOM line(s))`);
+      return;
+    }
     if (step.kind !== 'partrevisiondefinition') return;
+    const same = defined.get(JSON.stringify(step.body));
+    if (same !== undefined) {
+      out.push(`${i + 1}. define ${step.body.prcpart} revision ${JSON.stringify(step.body.revision_text)} again, the same tree as step ${same} (POST /api/partrevisiondefinition; restores what the older PUT may not keep)`);
+      return;
+    }
+    defined.set(JSON.stringify(step.body), i + 1);
     out.push(`${i + 1}. define ${step.body.prcpart} revision ${JSON.stringify(step.body.revision_text)} (POST /api/partrevisiondefinition)`);
     nodeLines(step.body, '   ', out);
   });

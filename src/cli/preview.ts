@@ -85,6 +85,8 @@ export function planText(plan: Plan): string {
       out.push('');
     } else if (step.kind === 'part') {
       out.push(`Part ${step.body.prcpart}: description ${JSON.stringify(step.body.description)}  (PUT /api/part)`, '');
+    } else if (step.kind === 'current-revision') {
+      out.push(`Part ${step.body.prcpart}: rev ${revision(step.body.revision.revision)} becomes the current revision  (PUT /api/partrevisiondefinition)`, '');
     } else {
       for (const order of step.body) writeOrder(order, out);
     }

@@ -7,7 +7,7 @@
  * (src/cli/cablebuilder.ts) runs `planDesignImport` and `writeBackDesign` around the engine's plan
  * execution; `importDesigns` and `pullDesign` run the whole flow directly.
  */
-import type { CetecBomNode, CetecPartUpdate } from '../systems/cetec/schemas.ts';
+import type { CetecBomNode, CetecPartUpdate, CetecRevisionUpdate } from '../systems/cetec/schemas.ts';
 import type { Plan } from '../translate/plan.ts';
 import type { DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
 import { toDesignPlan, toDesignPartRevision, topDesignOf, type DesignPartRevision } from '../translate/design-to-cetec/plan.ts';
@@ -20,6 +20,7 @@ import { refusalReasons, toWriteBack, type ImportStatus, type ReceiverPolicy } f
 export type CetecBomWriter = {
   defineBom(node: CetecBomNode, ctx?: { step?: number }): Promise<void>;
   updatePart?(body: CetecPartUpdate, ctx?: { step?: number }): Promise<void | { warning?: string }>;
+  setCurrentRevision?(body: CetecRevisionUpdate, ctx?: { step?: number }): Promise<void>;
 };
 export type DesignUpdater = Pick<CableBuilderClient, 'updateDesign'>;
 
@@ -78,6 +79,9 @@ export async function executeDesignPlan(plan: Plan, cetec: CetecBomWriter): Prom
       if (cetec.updatePart) await cetec.updatePart(step.body, { step: index });
     } else if (step.kind === 'partrevisiondefinition') {
       await cetec.defineBom(step.body, { step: index });
+    } else if (step.kind === 'current-revision') {
+      if (!cetec.setCurrentRevision) throw new Error('this Cetec writer cannot set a current revision');
+      await cetec.setCurrentRevision(step.body, { step: index });
     } else {
       throw new Error(`design plans hold no ${step.kind} steps`);
     }

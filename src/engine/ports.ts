@@ -4,7 +4,7 @@
  * implementations. The engine never imports a client.
  */
 import type { TransferRecorder } from '../lib/transfer.ts';
-import type { CetecBomNode, CetecImportOrder, CetecPartUpdate } from '../systems/cetec/schemas.ts';
+import type { CetecBomNode, CetecImportOrder, CetecPartUpdate, CetecRevisionUpdate } from '../systems/cetec/schemas.ts';
 
 export type StepCallContext = { step?: number; recorder?: TransferRecorder; signal?: AbortSignal };
 
@@ -32,6 +32,8 @@ export interface CetecPort {
    * gave up. A lookup that finds nothing sooner proves nothing (run-plan.ts). Default 65 s.
    */
   readonly importSettleMs?: number;
+  /** Makes a revision the part's current one (older `PUT /api/partrevisiondefinition`; idempotent). Needed by plans with `current-revision` steps. */
+  setCurrentRevision?: (body: CetecRevisionUpdate, ctx?: StepCallContext) => Promise<void>;
 }
 
 /**
@@ -82,5 +84,6 @@ export function cetecPort(client: Required<CetecPort>): CetecPort {
     updatePart: (body, ctx) => client.updatePart(body, ctx),
     findOrderByExternalKey: (key, ctx) => client.findOrderByExternalKey(key, ctx),
     importSettleMs: client.importSettleMs,
+    setCurrentRevision: (body, ctx) => client.setCurrentRevision(body, ctx),
   };
 }

@@ -17,7 +17,7 @@
  */
 import { ShopwireError } from '../lib/errors.ts';
 import type { TransferRecorder } from '../lib/transfer.ts';
-import type { CetecImportOrder, CetecPartUpdate } from '../systems/cetec/schemas.ts';
+import type { CetecImportOrder, CetecPartUpdate, CetecRevisionUpdate } from '../systems/cetec/schemas.ts';
 import type { Plan } from '../translate/plan.ts';
 import type { Checkpoint, JobErrorRecord, JobRecord, Store } from '../store/store.ts';
 import { IMPORT_IN_FLIGHT_CODE, errorRecord } from './classify.ts';
@@ -84,6 +84,7 @@ export function stepKey(plan: Plan, index: number): string {
   const step = plan.steps[index]!;
   if (step.kind === 'partrevisiondefinition') return `${index}:partrevisiondefinition:${step.body.prcpart.toUpperCase()}`;
   if (step.kind === 'part') return `${index}:part:${step.body.prcpart.toUpperCase()}`;
+  if (step.kind === 'current-revision') return `${index}:current-revision:${step.body.prcpart.toUpperCase()}`;
   return `importjson:${externalKeys(step.body).join(',')}`;
 }
 
@@ -115,7 +116,7 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
     };
     const cp = byKey.get(key);
 
-    if (step.kind === 'partrevisiondefinition' || step.kind === 'part') {
+    if (step.kind === 'partrevisiondefinition' || step.kind === 'part' || step.kind === 'current-revision') {
       // Both replace what they set (a BOM, a description): safe to repeat after a crash, so only
       // 'done' is recorded (the call's own transfer record shows it was sent), and it rides on the
       // job's next commit (the next call's record, the import's 'sent', the job's end) instead of
@@ -127,6 +128,7 @@ export async function runPlan(input: RunPlanInput): Promise<RunPlanResult> {
       }
       let warning: string | undefined;
       if (step.kind === 'partrevisiondefinition') await cetec.defineBom(step.body, ctx);
+      else if (step.kind === 'current-revision') await setCurrentRevision(cetec, step.body, ctx);
       else warning = await updatePart(cetec, step.body, ctx);
       if (warning !== undefined) warnings.push(warning);
       await store.markStep(job.id, workerId, at, 'done', warning === undefined ? undefined : { warning }, { deferred: true });
@@ -156,6 +158,13 @@ async function updatePart(cetec: RunPlanInput['cetec'], body: CetecPartUpdate, c
   }
   const outcome = await cetec.updatePart(body, ctx);
   return outcome?.warning;
+}
+
+async function setCurrentRevision(cetec: RunPlanInput['cetec'], body: CetecRevisionUpdate, ctx: StepCallContext): Promise<void> {
+  if (cetec.setCurrentRevision === undefined) {
+    throw new ShopwireError('this Cetec connection cannot set a current revision (PUT /api/partrevisiondefinition)', { code: 'engine.no_current_revision', kind: 'config' });
+  }
+  await cetec.setCurrentRevision(body, ctx);
 }
 
 /**

@@ -13,8 +13,12 @@ const importStep = z.looseObject({
   body: z.array(z.looseObject({ external_key: z.string().min(1) })).min(1),
 });
 const partStep = z.looseObject({ kind: z.literal('part'), body: z.looseObject({ prcpart: z.string().min(1), description: z.string() }) });
+const currentRevisionStep = z.looseObject({
+  kind: z.literal('current-revision'),
+  body: z.looseObject({ prcpart: z.string().min(1), revision: z.looseObject({ revision: z.string(), current_rev: z.literal(true) }), bom_definition: z.array(z.looseObject({ prcpart: z.string().min(1) })) }),
+});
 const planSchema = z.looseObject({
-  steps: z.array(z.discriminatedUnion('kind', [bomStep, importStep, partStep])),
+  steps: z.array(z.discriminatedUnion('kind', [bomStep, importStep, partStep, currentRevisionStep])),
   warnings: z.array(z.looseObject({ code: z.string(), message: z.string() })).default([]),
 });
 

@@ -59,6 +59,7 @@ export function checkPlanBounds(steps: readonly PlanStep[], warnings: PlanWarnin
   for (const step of steps) {
     if (step.kind === 'partrevisiondefinition') checkTree(step.body, check, problems);
     else if (step.kind === 'part') check.fields(step.body as unknown as Obj, `part ${step.body.prcpart}`);
+    else if (step.kind === 'current-revision') check.fields({ prcpart: step.body.prcpart, revision: step.body.revision.revision } as unknown as Obj, `current revision of ${step.body.prcpart}`);
     else {
       step.body.forEach((order, o) => {
         const where = step.body.length === 1 ? 'sales order' : `sales order ${o + 1}`;

@@ -7,16 +7,19 @@
  * - `partrevisiondefinition` replaces the BOM and routing of `body.prcpart`: repeating it is safe.
  * - `importjson` creates a quote and sales order: never repeated while its first outcome is unknown.
  * - `part` sets a part's description with `PUT /api/part`: repeating it is safe.
+ * - `current-revision` makes a revision current with `PUT /api/partrevisiondefinition`: repeating it is safe.
  *
  * Plans hold no secrets: the client adds the Cetec token when it sends.
  */
-import type { CetecBomNode, CetecImportOrder, CetecPartUpdate } from '../systems/cetec/schemas.ts';
+import type { CetecBomNode, CetecImportOrder, CetecPartUpdate, CetecRevisionUpdate } from '../systems/cetec/schemas.ts';
 
 export type PartRevisionDefinitionStep = { kind: 'partrevisiondefinition'; body: CetecBomNode };
 export type ImportJsonStep = { kind: 'importjson'; body: CetecImportOrder[] };
 /** Sets part facts the definition call has no field for (the description); safe to repeat. */
 export type PartStep = { kind: 'part'; body: CetecPartUpdate };
-export type PlanStep = PartRevisionDefinitionStep | ImportJsonStep | PartStep;
+/** Makes a part's revision its current one (older PUT shape, with the same BOM lines); safe to repeat. */
+export type CurrentRevisionStep = { kind: 'current-revision'; body: CetecRevisionUpdate };
+export type PlanStep = PartRevisionDefinitionStep | ImportJsonStep | PartStep | CurrentRevisionStep;
 
 export type PlanWarning = {
   /** Stable code, e.g. `material.fallback`, `operation.unmapped`. */

@@ -123,9 +123,10 @@ test('nothing above reached Cetec, and the receiver still serves', async () => {
     detail: { design: 'CABLE_A', designAlternative: 0 },
     header: { attributes: [{ name: 'erpPart', value: 'CABLE_A' }, { name: 'erpRevision', value: '0.3' }, { name: 'erpStatus', value: 'In ERP' }] },
   });
-  // The definition, then the part's description (the definition call has no field for it), read
-  // first: what PUT does to an existing part is unknown (cetec.md §4.5).
-  assert.deepEqual(h.cetec.journal().map((e) => `${e.method} ${e.path}`), ['POST /api/partrevisiondefinition', 'GET /api/part/CABLE_A', 'PUT /api/part']);
+  // The definition, its revision made current (older PUT shape) and the definition again, then the
+  // part's description (the definition call has no field for it), read first: what PUT does to an
+  // existing part is unknown (cetec.md §4.5).
+  assert.deepEqual(h.cetec.journal().map((e) => `${e.method} ${e.path}`), ['POST /api/partrevisiondefinition', 'PUT /api/partrevisiondefinition', 'POST /api/partrevisiondefinition', 'GET /api/part/CABLE_A', 'PUT /api/part']);
 });
 
 test('an unfinished import is answered "queued" only when its outcome can follow by Update Design; the answer is recorded first', async () => {

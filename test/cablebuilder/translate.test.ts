@@ -55,10 +55,13 @@ test('the guide’s Send Design example becomes one BOM definition (golden)', ()
 test('a multi-level Get Design answer becomes a nested tree rooted at the top design (golden)', () => {
   const plan = toDesignPlan(multi, options);
   golden('get-design-cable-a-multilevel.plan.json', plan);
-  // One definition of the whole tree, then each part's description (the definition has no field for it).
+  // One definition of the whole tree, each design's revision made current and the definition again
+  // (current-revision.test.ts), then each part's description (the definition has no field for it).
   assert.equal(plan.steps[0]!.kind, 'partrevisiondefinition');
+  assert.equal(plan.steps.filter((s) => s.kind === 'current-revision').length, 7);
+  assert.deepEqual(plan.steps[8], plan.steps[0]);
   assert.deepEqual(
-    plan.steps.slice(1).map((s) => (s.kind === 'part' ? [s.body.prcpart, s.body.description] : s.kind)),
+    plan.steps.slice(9).map((s) => (s.kind === 'part' ? [s.body.prcpart, s.body.description] : s.kind)),
     [["CU_WIRE", "Copper wire 0.25mm"], ["COND_15", "Conductor 1.5mm2 class 5"], ["PVC_TI1", "PVC insulation compound TI1"], ["CORE_1", "Core 1.5mm2 brown"], ["CORE_2", "Core 1.5mm2 blue"], ["PVC_ST2", "PVC sheath compound ST2"], ["CABLE_A", "4C 1.5mm2 PVC/PVC"]],
   );
   const root = rootOf(plan);

@@ -43,7 +43,7 @@ function partsOf(plan: Plan | null): string[] {
   if (plan === null) return [];
   const out: string[] = [];
   for (const step of plan.steps) {
-    if (step.kind === 'partrevisiondefinition' || step.kind === 'part') out.push(step.body.prcpart);
+    if (step.kind === 'partrevisiondefinition' || step.kind === 'part' || step.kind === 'current-revision') out.push(step.body.prcpart);
     else for (const order of step.body) for (const line of order.lines) out.push(line.prcpart);
   }
   return out;

@@ -21,6 +21,10 @@ export function planView(plan: Plan): SafeHtml {
               <h3>Step ${i + 1}: description of <span class="part">${step.body.prcpart}</span></h3>
               <p>${step.body.description}</p>
             </li>`
+          : step.kind === 'current-revision'
+            ? html`<li class="plan-step" data-step="${i}" data-kind="current-revision">
+                <h3>Step ${i + 1}: make rev ${step.body.revision.revision || '—'} the current revision of <span class="part">${step.body.prcpart}</span></h3>
+              </li>`
           : html`<li class="plan-step" data-step="${i}" data-kind="importjson">
               <h3>Step ${i + 1}: sales order</h3>
               ${step.body.map((order) => salesOrder(order))}

@@ -24,7 +24,7 @@ import {
   CetecRejectedError,
   CetecUnavailableError,
 } from './errors.ts';
-import type { CetecBomNode, CetecImportOrder, CetecImportResult, CetecPartUpdate } from './schemas.ts';
+import type { CetecBomNode, CetecImportOrder, CetecImportResult, CetecPartUpdate, CetecRevisionUpdate } from './schemas.ts';
 
 export type CetecClientOptions = {
   /** Tenant URL without `/api`, e.g. `https://acme.cetecerp.com`. */
@@ -76,6 +76,11 @@ export interface CetecClient {
    * Reads first; a refused update of an existing part is a warning, not a failure. Safe to repeat.
    */
   updatePart(body: CetecPartUpdate, ctx?: CetecCallContext): Promise<{ warning?: string }>;
+  /**
+   * `PUT /api/partrevisiondefinition` in the older shape (§4.2): makes `body.revision` the part's
+   * current revision and sets its BOM lines (the same ones the definition sent). Safe to repeat.
+   */
+  setCurrentRevision(body: CetecRevisionUpdate, ctx?: CetecCallContext): Promise<void>;
   breakerState(): 'closed' | 'open' | 'half-open';
   close(): Promise<void>;
 }
@@ -319,6 +324,19 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
         fromHttpError(error, endpoint, true);
       }
       return { status: res.status, body: res.body, contentType: res.headers['content-type'] ?? '', text: redactText(res.rawText.slice(0, 300)), location: redactText(res.headers.location ?? '') };
+    },
+
+    async setCurrentRevision(body, ctx) {
+      await idempotentWrite(
+        {
+          method: 'PUT',
+          path: '/api/partrevisiondefinition',
+          query: tokenInBody ? {} : { preshared_token: options.token },
+          body: tokenInBody ? { ...body, preshared_token: options.token } : body,
+          endpoint: 'partrevisiondefinition.put',
+        },
+        ctx,
+      );
     },
 
     async updatePart(body, ctx) {

@@ -98,6 +98,17 @@ export type CetecImportLine = {
 /** `PUT /api/part` (all in the query): sets a part's description, creating the part if missing. */
 export type CetecPartUpdate = { prcpart: string; description: string };
 
+/**
+ * `PUT /api/partrevisiondefinition` in the older "revision object" shape (cetec.md 4.2, 9.5): the
+ * one evidenced way to make a revision the part's current one (`current_rev: true`). It also sets
+ * the revision's BOM lines, so it carries the same lines as the definition.
+ */
+export type CetecRevisionUpdate = {
+  prcpart: string;
+  revision: { part: { prcpart: string }; revision: string; status: 'Active'; current_rev: true };
+  bom_definition: Array<{ prcpart: string; revision: { revision: string; part: { prcpart: string } }; component?: number; qty_per_top: number | string }>;
+};
+
 /** Answer of `POST /importjson/quotes`. */
 export type CetecImportResult = {
   quotes: number[];

@@ -50,6 +50,18 @@ export const designTranslationOptionsSchema = z.strictObject({
   operationExternalKey: z.string().min(1).nullable().default(null),
   /** Plants designs may come from; empty = any plant. */
   plants: z.array(z.string().min(1)).default([]),
+  /**
+   * Which revision of a design's part is current in Cetec after an import. `sent-version`: the
+   * revision of the version CableBuilder sent becomes current (CableBuilder only ever sends, and Get
+   * Design only ever answers, an alternative's current version: reference 11.6, A-10), for designs
+   * of the `primaryAlternative` only (reference 12: one alternative is the item's main BOM). Cetec
+   * makes only the first revision of a part current by itself (cetec.md 5.2, 9.3 item 7), so a newer
+   * version would otherwise stay a side revision that orders asking for the current one never use.
+   * `cetec-default`: leave it to Cetec.
+   */
+  currentRevision: z.enum(['sent-version', 'cetec-default']).default('sent-version'),
+  /** The design alternative whose revisions may become current (reference 12, default 0). */
+  primaryAlternative: z.number().int().min(0).default(0),
 });
 
 export type DesignTranslationOptions = z.output<typeof designTranslationOptionsSchema>;

@@ -8,7 +8,7 @@
  * Pure: no I/O, clock or randomness. Every data problem in every design is collected and thrown
  * together as one DesignTranslationError (kind `data`).
  */
-import type { CetecBomNode } from '../../systems/cetec/schemas.ts';
+import type { CetecBomNode, CetecRevisionUpdate } from '../../systems/cetec/schemas.ts';
 import { MAX_BOM_DEPTH, MAX_BOM_NODES } from '../../systems/cetec/limits.ts';
 import { checkPlanBounds } from '../bounds.ts';
 import { attributeValue, designKey, type CommonDesign } from '../../systems/cablebuilder/schemas.ts';
@@ -73,6 +73,9 @@ export function toDesignPlan(designs: readonly CommonDesign[], options: DesignTr
   // Descriptions of the parts defined, in tree order: the definition call has no field for them.
   const descriptions: PlanStep[] = [];
   const described = new Set<string>();
+  // Designs of the tree (not leaves) whose revision becomes current, children first.
+  const current: PlanStep[] = [];
+  const madeCurrent = new Set<string>();
   checkPlants(designs, options, problems);
   // Sub-designs are expanded per use: bound the depth (recursion) and the expanded size.
   let nodes = 0;
@@ -122,6 +125,10 @@ export function toDesignPlan(designs: readonly CommonDesign[], options: DesignTr
       described.add(prcpart);
       descriptions.push({ kind: 'part', body: { prcpart, description } });
     }
+    if (options.currentRevision === 'sent-version' && design.detail.designAlternative === options.primaryAlternative && !madeCurrent.has(prcpart)) {
+      madeCurrent.add(prcpart);
+      current.push({ kind: 'current-revision', body: currentRevisionBody(prcpart, revision_text, children) });
+    }
     return {
       prcpart,
       revision_text,
@@ -131,7 +138,11 @@ export function toDesignPlan(designs: readonly CommonDesign[], options: DesignTr
   }
 
   const root = node(top, []);
-  const steps: PlanStep[] = [{ kind: 'partrevisiondefinition', body: root }, ...descriptions];
+  const definition: PlanStep = { kind: 'partrevisiondefinition', body: root };
+  // The older PUT that makes a revision current also sets its BOM lines, in a shape without
+  // routing, pick comments or sourcing; whether Cetec then keeps those is unknown (cetec.md 9.5),
+  // so the definition is sent once more after it: right under either behaviour (it replaces).
+  const steps: PlanStep[] = current.length === 0 ? [definition, ...descriptions] : [definition, ...current, definition, ...descriptions];
   // What would reach Cetec, within its bounds (src/systems/cetec/limits.ts).
   for (const problem of checkPlanBounds(steps, warnings)) problems.add(problem.code, problem.where, problem.message);
   problems.throwIfAny();
@@ -173,4 +184,18 @@ function isReachable(top: CommonDesign, target: CommonDesign, byKey: Map<string,
     }
   }
   return false;
+}
+
+/** The older-shape body (cetec.md 4.2) that makes `revision` current, carrying the same BOM lines. */
+function currentRevisionBody(prcpart: string, revision: string, lines: readonly CetecBomNode[]): CetecRevisionUpdate {
+  return {
+    prcpart,
+    revision: { part: { prcpart }, revision, status: 'Active', current_rev: true },
+    bom_definition: lines.map((l) => ({
+      prcpart: l.prcpart,
+      revision: { revision: l.revision_text, part: { prcpart: l.prcpart } },
+      ...(l.component === undefined ? {} : { component: l.component }),
+      qty_per_top: l.qty_per_top ?? 1,
+    })),
+  };
 }
