@@ -195,7 +195,7 @@ class OrderBuilder {
         shopOps.push(this.operation('Customer Part Number', 'operation', position++, { ordered, vars: [this.variable('Customer Part Number', `CUST-${r.int(1000, 9999)}`, 'string')] }));
       }
     }
-    return {
+    return withFileLinks({
       id,
       child_ids: [],
       children: [],
@@ -222,7 +222,7 @@ class OrderBuilder {
       type,
       deliver_quantity: 0,
       make_quantity: 0,
-    } as Comp;
+    } as Comp);
   }
 
   /** An assembly tree; some components are reused under a second parent. */
@@ -447,6 +447,19 @@ export function generateOrder(seed: number, options: GenerateOrderOptions = {}):
     status: 'pending',
     send_from_facility: null,
   };
+}
+
+/**
+ * The time-limited signed links every captured component carries (FX: S3 URLs), derived from the
+ * part's uuid so the generator's random sequence is unchanged.
+ */
+function withFileLinks(c: Comp): Comp {
+  const uuid = String((c as { part_uuid?: unknown }).part_uuid);
+  const signed = '?AWSAccessKeyId=EMULATED&Signature=emulated&Expires=4102444800';
+  return Object.assign(c, {
+    part_url: `https://s3.amazonaws.com/parts.emulated.paperlessparts.com/${uuid}/model.step${signed}`,
+    thumbnail_url: `https://s3.amazonaws.com/parts.emulated.paperlessparts.com/${uuid}/thumbnail.png${signed}`,
+  });
 }
 
 /** Ways `generateBadOrder` breaks an order, each with the error code the translation must give. */

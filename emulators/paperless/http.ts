@@ -6,8 +6,18 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export type ErrorCode = 'authentication_failed' | 'not_found' | 'throttled' | 'invalid' | 'server_error';
 
+/** The JSON error envelope (OA2's 404 shape; the SDK reads `code` and `message`). */
+export function errorEnvelope(code: ErrorCode, message: string, extra: unknown = null): { error: true; code: ErrorCode; message: string; extra: unknown } {
+  return { error: true, code, message, extra };
+}
+
+/** 429 wording the SDK's parser reads the wait from ("… in N seconds"). */
+export function throttledMessage(seconds: number): string {
+  return `Request was throttled. Expected available in ${seconds} seconds.`;
+}
+
 export function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string, extra: unknown = null): FastifyReply {
-  return reply.code(status).type('application/json').send({ error: true, code, message, extra });
+  return reply.code(status).type('application/json').send(errorEnvelope(code, message, extra));
 }
 
 /** OA1/OA2: `404` with `text/plain` body `Error: Not Found` on GETs by id or number. */

@@ -72,5 +72,20 @@ export function seedState(state: PaperlessState, input: SeedInput): void {
     }
   }
 
+  // Every account and contact answers its record in the full shape of account.json / contact.json
+  // (the list fixtures and the orders carry fewer keys); what a capture does not say is null.
+  state.accounts = state.accounts.map((a) => complete(a, account));
+  state.contacts = state.contacts.map((c) => complete(c, contact));
+
   for (const table of input.customTables ?? []) state.customTables.set(table.name, structuredClone(table));
+}
+
+/** `row` with every key of `shape` it lacks: arrays empty, booleans false, everything else null. */
+function complete(row: JsonObject, shape: JsonObject): JsonObject {
+  const out: JsonObject = { ...row };
+  for (const [key, value] of Object.entries(shape)) {
+    if (key in out) continue;
+    out[key] = Array.isArray(value) ? [] : typeof value === 'boolean' ? false : null;
+  }
+  return out;
 }

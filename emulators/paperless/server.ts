@@ -11,7 +11,7 @@ import type { FaultController, FaultOptions } from '../shared/faults.ts';
 import { resolveBehaviours } from './behaviours.ts';
 import type { PaperlessBehaviours } from './behaviours.ts';
 import type { EmulatorContext } from './context.ts';
-import { sendError } from './http.ts';
+import { errorEnvelope, sendError, throttledMessage } from './http.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { CONTROL_PREFIX, controlRoutes } from './routes/control.ts';
 import { integrationRoutes } from './routes/integrations.ts';
@@ -190,7 +190,14 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
   await seed();
 
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, routerOptions: { ignoreTrailingSlash: true } });
-  const faults = registerFaults(app, options.faults);
+  // Injected errors answer in Paperless Parts' own envelope (reference §4), not another system's.
+  const faults = registerFaults(app, {
+    ...options.faults,
+    bodies: {
+      status: (status) => errorEnvelope(status >= 500 ? 'server_error' : status === 404 ? 'not_found' : status === 401 ? 'authentication_failed' : 'invalid', status >= 500 ? 'A server error occurred.' : 'Emulated error.'),
+      rateLimit: (retryAfter) => errorEnvelope('throttled', throttledMessage(/^\d+$/.test(retryAfter) ? Number(retryAfter) : 1)),
+    },
+  });
   registerFaultRoutes(app, faults);
 
   const hits = new Map<string, number[]>();
@@ -208,7 +215,7 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
       hits.set(token, recent);
       const wait = Math.max(1, Math.ceil((recent[0]! + 60_000 - t) / 1000));
       if (behaviours.retryAfterHeader) reply.header('retry-after', String(wait));
-      return reply.code(429).type('application/json').send({ code: 'throttled', message: `Request was throttled. Expected available in ${wait} seconds.` });
+      return sendError(reply, 429, 'throttled', throttledMessage(wait));
     }
     recent.push(t);
     hits.set(token, recent);

@@ -155,7 +155,10 @@ type Pending = { socket: Socket; release: () => void };
  * Installs fault injection on `app` (call before `listen`). Returns the controller.
  * `exclude` (default `/__emulator/`) is a path prefix that is never faulted.
  */
-export function registerFaults(app: FastifyInstance, options: FaultOptions & { exclude?: string } = {}): FaultController {
+/** The body an emulated system answers injected errors with (default: a Cetec-style `{success: 0, message}`). */
+export type FaultBodies = { status?: (status: number) => unknown; rateLimit?: (retryAfter: string) => unknown };
+
+export function registerFaults(app: FastifyInstance, options: FaultOptions & { exclude?: string; bodies?: FaultBodies } = {}): FaultController {
   const exclude = options.exclude ?? '/__emulator/';
   let seed = options.seed ?? 1;
   let random = seededRandom(seed);
@@ -225,7 +228,7 @@ export function registerFaults(app: FastifyInstance, options: FaultOptions & { e
       case 'status':
         return reply
           .code(fault.status ?? 503)
-          .send(fault.body ?? { success: 0, message: `emulated fault: HTTP ${fault.status ?? 503}` });
+          .send(fault.body ?? options.bodies?.status?.(fault.status ?? 503) ?? { success: 0, message: `emulated fault: HTTP ${fault.status ?? 503}` });
       case 'html':
         return reply
           .code(fault.status ?? 502)
@@ -235,7 +238,7 @@ export function registerFaults(app: FastifyInstance, options: FaultOptions & { e
         return reply
           .code(429)
           .header('retry-after', String(fault.retryAfter ?? 1))
-          .send({ success: 0, message: 'emulated fault: too many requests' });
+          .send(options.bodies?.rateLimit?.(String(fault.retryAfter ?? 1)) ?? { success: 0, message: 'emulated fault: too many requests' });
       case 'hang':
         reply.hijack();
         await untilClosed(socket);

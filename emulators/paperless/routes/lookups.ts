@@ -8,7 +8,7 @@ import { isPlainObject, pageOf, paginate, queryOf, sendError, sendNotFoundText }
 import type { JsonObject } from '../state.ts';
 
 const ACCOUNT_LIST_FIELDS = ['id', 'name', 'erp_code', 'phone', 'phone_ext', 'type', 'country_code'] as const;
-const CONTACT_LIST_FIELDS = ['id', 'account_id', 'email', 'first_name', 'last_name', 'phone', 'phone_ext'] as const;
+const CONTACT_LIST_FIELDS = ['id', 'account_id', 'country_code', 'created', 'email', 'first_name', 'last_name', 'phone', 'phone_ext'] as const;
 
 export function lookupRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.get('/customers/public/payment_terms', async (_request, reply) => reply.send(ctx.state.paymentTerms));
