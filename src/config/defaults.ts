@@ -36,5 +36,9 @@ export const CONFIG_DEFAULTS = {
     maxDelayMs: 30 * 60_000,
   },
   store: { sqlite: './data/shopwire.db' },
-  server: { host: '127.0.0.1', port: 8080 },
+  server: {
+    host: '127.0.0.1',
+    port: 8080,
+    limits: { headersSeconds: 10, requestSeconds: 60, keepAliveSeconds: 5, idleSeconds: 120, connectionsPerAddress: 64 },
+  },
 } as const;

@@ -107,11 +107,32 @@ export const storeSchema = z.union([
   z.strictObject({ postgres: z.strictObject({ urlEnv: secretName, schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional() }) }),
 ]);
 
+/** How long a client may take, and how many connections one address may hold (docs/commands/run.md). */
+export const serverLimitsSchema = z.strictObject({
+  /** Until the request's headers are complete. */
+  headersSeconds: z.number().positive().max(600).default(D.server.limits.headersSeconds),
+  /** Until the whole request (headers and body) is received. */
+  requestSeconds: z.number().positive().max(3600).default(D.server.limits.requestSeconds),
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveSeconds: z.number().positive().max(600).default(D.server.limits.keepAliveSeconds),
+  /** A connection with no traffic at all (in either direction) is closed after this. */
+  idleSeconds: z.number().positive().max(3600).default(D.server.limits.idleSeconds),
+  /** Open connections per client address; more are closed at once. */
+  connectionsPerAddress: z.number().int().positive().max(100_000).default(D.server.limits.connectionsPerAddress),
+});
+
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default(D.server.host),
   port: z.number().int().min(0).max(65535).default(D.server.port),
   /** Trust X-Forwarded-* from a reverse proxy (true, or its addresses); then Secure cookies follow https. */
   trustProxy: z.union([z.boolean(), z.string(), z.array(z.string())]).default(false),
+  /**
+   * The address people use to reach the dashboard (e.g. https://shopwire.example.com). When set,
+   * a dashboard or API request naming another host (Host, or X-Forwarded-Host behind a trusted
+   * proxy) is refused with 421: DNS rebinding cannot reach the dashboard.
+   */
+  publicUrl: httpUrl.optional(),
+  limits: serverLimitsSchema.default(() => serverLimitsSchema.parse({})),
 });
 
 export const workerSchema = z.strictObject({

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Socket } from 'node:net';
 import type { Logger } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { redactText } from '../lib/redact.ts';
@@ -63,6 +64,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 export function createServer(options: CreateServerOptions): FastifyInstance {
+  const limits = options.config.server.limits;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     trustProxy: options.trustProxy ?? false,
@@ -71,12 +73,20 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     // Fastify would log two info lines per request (the dashboard refreshes every 15 s); requests
     // are logged once, at debug, below, and server errors at warn.
     logController: new LogController({ disableRequestLogging: true }),
+    // A client that trickles its headers or body, or holds a connection idle, is cut off
+    // (Fastify disables Node's request timeout by default). Node checks the header and request
+    // deadlines every `connectionsCheckingInterval`: each second, so a deadline is kept to ~1 s.
+    http: { headersTimeout: limits.headersSeconds * 1000, connectionsCheckingInterval: 1000 },
+    requestTimeout: limits.requestSeconds * 1000,
+    keepAliveTimeout: limits.keepAliveSeconds * 1000,
+    connectionTimeout: limits.idleSeconds * 1000,
   });
   app.addHook('onResponse', async (request, reply) => {
     const line = { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (reply.statusCode >= 500) options.logger.warn(line, 'request failed');
     else options.logger.debug(line, 'request');
   });
+  limitConnectionsPerAddress(app, limits.connectionsPerAddress, options.logger);
   const ctx: ServerContext = {
     port: options.port,
     config: options.config,
@@ -132,6 +142,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
       for (const [k, v] of new URLSearchParams(body as string)) out[k] = v;
       done(null, out);
     });
+    if (options.config.server.publicUrl !== undefined) checkHost(dash, options.config.server.publicUrl);
     installAccessHooks(dash, { auth: ctx.auth, sessions: ctx.sessions });
     const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, a]) => [name, { ...a, body: readFileSync(new URL(`./assets/${a.file}`, import.meta.url), 'utf8') }]));
     dash.get<{ Params: { name: string } }>('/assets/:name', { config: { access: 'open' } }, async (request, reply) => {
@@ -146,4 +157,45 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
 
   for (const plugin of options.plugins ?? []) app.register(plugin);
   return app;
+}
+
+/**
+ * At most `max` open connections per client address: the next one is closed as it arrives, so
+ * one client cannot hold every socket (behind a reverse proxy every connection comes from the
+ * proxy's address: raise the limit there, and let the proxy limit its own clients).
+ */
+function limitConnectionsPerAddress(app: FastifyInstance, max: number, logger: Logger): void {
+  const open = new Map<string, number>();
+  let lastWarned = 0;
+  app.server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > max) {
+      socket.destroy();
+      if (Date.now() - lastWarned > 60_000) {
+        lastWarned = Date.now();
+        logger.warn({ address, max }, 'connection refused: too many open connections from one address (server.limits.connectionsPerAddress)');
+      }
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left <= 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
+}
+
+/**
+ * Dashboard and API requests must name the configured public host (the Host header, or
+ * X-Forwarded-Host behind a trusted proxy): 421 otherwise. /healthz, /readyz, /metrics and the
+ * CableBuilder receiver are outside this check (probes and scrapers use internal addresses).
+ */
+function checkHost(app: FastifyInstance, publicUrl: string): void {
+  const expected = new URL(publicUrl).host.toLowerCase();
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.host.toLowerCase() === expected) return;
+    return apiError(reply, 421, 'wrong-host', `this server answers for ${expected} (server.publicUrl)`);
+  });
 }

@@ -53,11 +53,11 @@ export type Harness = {
 
 export async function startHarness(
   overrides: Partial<DashboardSettingsInput> = {},
-  extra: { refreshSeconds?: number; trustProxy?: boolean; plugins?: FastifyPluginAsync[] } = {},
+  extra: { refreshSeconds?: number; trustProxy?: boolean; plugins?: FastifyPluginAsync[]; serverYaml?: string } = {},
 ): Promise<Harness> {
   const clock = { now: Date.parse('2026-03-02T12:00:00Z') };
   const env = { CETEC_TOKEN: REGISTERED_CANARY, SHOPWIRE_API_TOKEN: API_TOKEN, ADMIN_HASH: PASSWORD_HASH };
-  const config = parseConfig(CONFIG_YAML, '/etc/shopwire/test.yaml', env);
+  const config = parseConfig(CONFIG_YAML + (extra.serverYaml ?? ''), '/etc/shopwire/test.yaml', env);
   const section = dashboardSettingsSchema.parse({ users: [{ name: USER, passwordHashEnv: 'ADMIN_HASH' }], apiTokenEnv: 'SHOPWIRE_API_TOKEN', ...overrides });
   const auth = resolveAuthSettings(section, config.secret);
   // The settings page shows the effective configuration: the token in the env is read (and registered) like in production.

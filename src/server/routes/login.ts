@@ -12,9 +12,26 @@ import { loginBody } from '../views/config-pages.ts';
 import { layout } from '../views/layout.ts';
 import { sendPage } from './pages.ts';
 
-/** Only local paths: never redirect a signed-in user to another site. */
+const OWN = 'http://shopwire.invalid';
+
+/**
+ * Only local paths: never redirect a signed-in user to another site. Control characters are
+ * dropped first, as browsers drop tab and newline from URLs ("/\t/evil.example" would become
+ * "//evil.example"), and the path is re-serialised by the URL parser, so what reaches the
+ * Location header is percent-encoded ASCII: never a raw control character or a 500.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && next.length < 2000 ? next : '/';
+  if (typeof next !== 'string' || next.length >= 2000) return '/';
+  const cleaned = next.replace(/[\u0000-\u001f\u007f]/g, '');
+  if (!cleaned.startsWith('/') || cleaned.startsWith('//') || cleaned.startsWith('/\\')) return '/';
+  let url: URL;
+  try {
+    url = new URL(cleaned, OWN);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== OWN) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 export async function loginRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
