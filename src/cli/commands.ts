@@ -14,6 +14,7 @@ import { register as replay } from './replay.ts';
 import { register as resolve } from './resolve.ts';
 import { register as cancel } from './cancel.ts';
 import { register as status } from './status.ts';
+import { register as resume } from './resume.ts';
 import { register as hashPassword } from './hash-password.ts';
 
 export type RegisterCommand = (program: Command) => void;
@@ -28,6 +29,7 @@ export const COMMANDS: RegisterCommand[] = [
   resolve,
   cancel,
   status,
+  resume,
   design,
   previewDesign,
   emulate,

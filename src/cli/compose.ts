@@ -19,6 +19,8 @@ import { cetecPort, type CetecPort, type PaperlessPort } from '../engine/ports.t
 import { tenantBehaviour, type CetecTenantBehaviour } from '../engine/cetec-tenant.ts';
 import type { FlowHandler } from '../engine/flow-handler.ts';
 import { createWorker, type Worker } from '../engine/worker.ts';
+import { createHealthTracker, systemOf, type HealthChange, type HealthTracker } from '../engine/health.ts';
+import { createResumer, type Resumer } from '../engine/resume.ts';
 import type { Logger } from '../lib/log.ts';
 import { createMetrics, metricsRecorder, type Metrics } from '../lib/metrics.ts';
 import { nullRecorder } from '../lib/transfer.ts';
@@ -63,7 +65,14 @@ export type Hub = {
   workerId: string;
   worker: Worker;
   reporter: ActionReporter;
+  /** Discovery per profile; a pass records Paperless Parts' health and counts failed polls. */
   discovery(profile: string): Discovery;
+  /** Outages of the outside systems, per profile (store: system_health). */
+  health: HealthTracker;
+  /** Probes paused profiles and resumes them when the system accepts them again. */
+  resumer: Resumer;
+  /** Called on each outage start, growth and end (notifications). */
+  onHealthChange(listener: (change: HealthChange) => void | Promise<void>): void;
   paperless(profile: string): PaperlessClient;
   cetec(profile: string): CetecClient;
   close(): Promise<void>;
@@ -191,8 +200,29 @@ export async function openHub(options: HubOptions): Promise<Hub> {
     exportStatuses: (profile) => profileOf(profile).discovery.exportStatuses,
     onStateChange,
   });
+  const healthListeners: Array<(change: HealthChange) => void | Promise<void>> = [];
+  const health = createHealthTracker({
+    store,
+    logger,
+    onChange: async (change) => {
+      for (const listener of healthListeners) await listener(change);
+    },
+  });
+  const resumer = createResumer({
+    store,
+    profiles: names,
+    health,
+    logger,
+    settings: (name) => profileOf(name).heal,
+    // One harmless authenticated read of the system that refused the profile.
+    probe: async (name, reason) => {
+      if (reason?.includes('(paperless.')) await paperless(name).newOrderNumbers(Number.MAX_SAFE_INTEGER - 1);
+      else await cetec(name).getPart('SHOPWIRE HEALTH PROBE');
+    },
+  });
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const worker = createWorker({
+    health,
     store,
     workerId,
     handlers: { 'order-export': orderExport, ...options.handlers?.({ store, cetecPort: cetecPortOf, cetecTenant, profile: profileOf, onStateChange }) },
@@ -207,7 +237,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
     let d = discoveries.get(name);
     if (!d) {
       const p = profileOf(name);
-      d = createDiscovery({
+      const inner = createDiscovery({
         store,
         profile: name,
         paperless: paperlessPort(name),
@@ -231,6 +261,22 @@ export async function openHub(options: HubOptions): Promise<Hub> {
         }),
         logger,
       });
+      const everyMs = p.schedule.everyMinutes * 60_000;
+      d = {
+        ...inner,
+        async runOnce() {
+          try {
+            const result = await inner.runOnce();
+            await health.succeeded(name, 'paperless');
+            return result;
+          } catch (error) {
+            const system = systemOf(error);
+            metrics.pollFailed({ profile: name, system: system ?? 'unknown' });
+            if (system !== null) await health.failed(name, system, error, Date.now() + everyMs);
+            throw error;
+          }
+        },
+      };
       discoveries.set(name, d);
     }
     return d;
@@ -245,6 +291,11 @@ export async function openHub(options: HubOptions): Promise<Hub> {
     worker,
     reporter,
     discovery,
+    health,
+    resumer,
+    onHealthChange: (listener) => {
+      healthListeners.push(listener);
+    },
     paperless,
     cetec,
     async close() {

@@ -89,6 +89,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       schedulers.set(profile.name, scheduler);
       scheduler.start();
     }
+    // Paused profiles are probed (each on its own backoff) and resume when the system accepts them.
+    const resumer = createScheduler({
+      every: 1_000,
+      run: () => hub.resumer.runOnce(),
+      onError: (error) => logger.warn({ err: error }, 'probing paused profiles failed; trying again'),
+    });
+    schedulers.set('(resume)', resumer);
+    resumer.start();
     hub.worker.start();
   } catch (error) {
     await Promise.all([...schedulers.values()].map((s) => s.stop()));

@@ -4,9 +4,10 @@
  */
 import { parseQuarantineOutcome } from '../engine/event-types.ts';
 import { parseStoredPlan } from '../engine/stored-state.ts';
-import type { JobRecord, StoredEvent, Store, TransferRecord } from '../store/store.ts';
+import { resumeProfile } from '../engine/resume.ts';
+import type { JobRecord, StoredEvent, Store, SystemHealth, TransferRecord } from '../store/store.ts';
 import { CABLEBUILDER_LINK_PREFIX } from '../engine/design-report.ts';
-import type { DashboardPort, HistoryBucket, JobDetail, JobSummary, QuarantinedItem, ReloadOutcome, TransferView, UnmappedValue } from '../server/ports.ts';
+import type { DashboardPort, HistoryBucket, JobDetail, JobSummary, QuarantinedItem, ReloadOutcome, SystemStatus, TransferView, UnmappedValue } from '../server/ports.ts';
 import type { Plan } from '../translate/plan.ts';
 import { unmappedIn } from '../translate/unmapped.ts';
 import { isoOrNull } from './context.ts';
@@ -123,14 +124,22 @@ export function createDashboardPort(store: Store, options: { reload?: (actor: st
       return isoOrNull(await store.oldestRunnableAt());
     },
     async profiles() {
-      return (await store.listProfiles()).map((p) => ({
+      const [profiles, health] = await Promise.all([store.listProfiles(), store.listHealth()]);
+      return profiles.map((p) => ({
         profile: p.profile,
         paused: p.paused,
         pausedReason: p.pausedReason,
+        systems: health.filter((h) => h.profile === p.profile).map(systemStatus),
         lastPollAt: isoOrNull(p.lastPollAt),
         lastHeartbeatAt: isoOrNull(p.lastHeartbeatAt),
         lastSuccessAt: isoOrNull(p.lastSuccessAt),
       }));
+    },
+    async resume(profile, actor) {
+      if (!(await store.listProfiles()).some((p) => p.profile === profile)) return { ok: false, code: 'not-found', reason: `no profile ${profile}` };
+      const result = await resumeProfile(store, profile, actor);
+      if (!result.resumed) return { ok: false, code: 'invalid-state', reason: `profile ${profile} is not paused` };
+      return { ok: true, wasPausedFor: result.reason };
     },
     async history(query) {
       // One grouped query on the finished_at index, however many jobs the windows hold.
@@ -181,9 +190,11 @@ export function createDashboardPort(store: Store, options: { reload?: (actor: st
       for (const id of waiting) if ((await store.retryJob(id)).ok) retried.push(id);
       return { retried };
     },
-    async act(action, jobId) {
+    async act(action, jobId, actor) {
       const result = action === 'retry' ? await store.retryJob(jobId) : action === 'replay' ? await store.replayJob(jobId) : await store.cancelJob(jobId, 'cancelled from the dashboard');
-      return result.ok ? { ok: true, job: summary(result.job) } : result;
+      if (!result.ok) return result;
+      await store.addAudit({ actor, action, profile: result.job.profile, jobId, detail: `${action} from the dashboard or API; the job is now ${result.job.state}` });
+      return { ok: true, job: summary(result.job) };
     },
     async health() {
       try {
@@ -200,4 +211,15 @@ export function createDashboardPort(store: Store, options: { reload?: (actor: st
 export function quarantinedItem(e: StoredEvent): QuarantinedItem {
   const parsed = parseQuarantineOutcome(e.outcome) ?? { reason: 'unknown', message: e.outcome ?? '' };
   return { profile: e.profile, eventId: e.uuid, type: e.type, reason: parsed.reason, message: parsed.message, at: isoOrNull(e.handledAt) };
+}
+
+function systemStatus(h: SystemHealth): SystemStatus {
+  return {
+    system: h.system,
+    failingSince: isoOrNull(h.failingSince),
+    failures: h.failures,
+    lastError: h.lastErrorCode === null || h.lastErrorAt === null ? null : { code: h.lastErrorCode, message: h.lastErrorMessage ?? '', at: new Date(h.lastErrorAt).toISOString() },
+    lastOkAt: isoOrNull(h.lastOkAt),
+    nextTryAt: isoOrNull(h.nextTryAt),
+  };
 }

@@ -23,10 +23,11 @@ export function register(program: Command): void {
     .action(async (options: { json?: boolean; check?: boolean }, command: Command) => {
       const config = commandConfig(command);
       const store = await openConfiguredStore(config);
-      let counts, profiles, attention, oldest, quarantineCounts, quarantined;
+      let counts, profiles, health, attention, oldest, quarantineCounts, quarantined;
       try {
         counts = await store.countJobs();
         profiles = await store.listProfiles();
+        health = await store.listHealth();
         attention = (await store.listJobs({ state: 'needs-attention', limit: 50, offset: 0 })).jobs;
         oldest = await store.oldestRunnableAt();
         quarantineCounts = await store.countQuarantined();
@@ -47,7 +48,15 @@ export function register(program: Command): void {
       if (options.json) {
         printJson({
           counts,
-          profiles: profiles.map((p) => ({ ...p, lastPollAt: isoOrNull(p.lastPollAt), lastHeartbeatAt: isoOrNull(p.lastHeartbeatAt), lastSuccessAt: isoOrNull(p.lastSuccessAt) })),
+          profiles: profiles.map((p) => ({
+            ...p,
+            lastPollAt: isoOrNull(p.lastPollAt),
+            lastHeartbeatAt: isoOrNull(p.lastHeartbeatAt),
+            lastSuccessAt: isoOrNull(p.lastSuccessAt),
+            systems: health
+              .filter((h) => h.profile === p.profile)
+              .map((h) => ({ ...h, failingSince: isoOrNull(h.failingSince), lastErrorAt: isoOrNull(h.lastErrorAt), lastOkAt: isoOrNull(h.lastOkAt), nextTryAt: isoOrNull(h.nextTryAt) })),
+          })),
           oldestRunnableAt: isoOrNull(oldest),
           needsAttention: attention.map(jobJson),
           quarantinedTotal: quarantineCounts.reduce((n, c) => n + c.count, 0),
@@ -63,6 +72,14 @@ export function register(program: Command): void {
           `profile ${p.profile}${p.paused ? `  ${paint(process.stdout, 'red', 'PAUSED')}: ${p.pausedReason ?? ''}` : ''}`,
           `  last poll ${localTime(p.lastPollAt, now)}, last heartbeat ${localTime(p.lastHeartbeatAt, now)}, last success ${localTime(p.lastSuccessAt, now)}, cursor ${p.cursor ?? 'none'}`,
         );
+        // Each outside system: answering, or failing since when, with the last error and the next try.
+        for (const h of health.filter((x) => x.profile === p.profile)) {
+          out.push(
+            h.failingSince === null
+              ? `  ${h.system}: answering (last answer ${localTime(h.lastOkAt, now)})`
+              : `  ${h.system}: ${paint(process.stdout, 'red', 'FAILING')} since ${localTime(h.failingSince, now)} (${h.failures} failure${h.failures === 1 ? '' : 's'}); last error ${h.lastErrorCode ?? 'unknown'}: ${h.lastErrorMessage ?? ''}; next try ${localTime(h.nextTryAt, now)}`,
+          );
+        }
       }
       if (counts.length === 0) out.push('no jobs yet');
       for (const c of counts) out.push(`  ${c.profile}  ${c.flow}  ${c.state}: ${c.count}`);

@@ -35,6 +35,7 @@ export const CONFIG_DEFAULTS = {
     baseDelayMs: 30_000,
     maxDelayMs: 30 * 60_000,
   },
+  heal: { probeSeconds: 30, maxProbeSeconds: 900 },
   store: { sqlite: './data/shopwire.db' },
   server: {
     host: '127.0.0.1',

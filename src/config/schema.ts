@@ -92,6 +92,14 @@ export const discoverySchema = z.strictObject({
   recheckEveryMinutes: z.number().positive().default(15),
 });
 
+/** How a profile paused for an auth or config error is probed until the system accepts it again. */
+export const healSchema = z.strictObject({
+  /** First probe this long after the pause (and after each restart: at once). */
+  probeSeconds: z.number().positive().max(86_400).default(D.heal.probeSeconds),
+  /** The wait doubles after each refused probe, up to this. */
+  maxProbeSeconds: z.number().positive().max(86_400).default(D.heal.maxProbeSeconds),
+});
+
 export const profileSchema = z.strictObject({
   extends: z.string().optional(),
   paperless: paperlessSettingsSchema.default(() => paperlessSettingsSchema.parse({})),
@@ -99,6 +107,7 @@ export const profileSchema = z.strictObject({
   schedule: scheduleSchema.default(() => scheduleSchema.parse({})),
   discovery: discoverySchema.default(() => discoverySchema.parse({})),
   retry: retrySchema.default(() => retrySchema.parse({})),
+  heal: healSchema.default(() => healSchema.parse({})),
   translation: orderTranslationOptionsSchema.default(() => orderTranslationOptionsSchema.parse({})),
 });
 

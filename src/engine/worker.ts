@@ -11,6 +11,7 @@ import type { JobRecord, Store } from '../store/store.ts';
 import { topLevelParts } from '../translate/plan.ts';
 import type { Plan } from '../translate/plan.ts';
 import { decide, errorRecord, waitWithoutAttempt } from './classify.ts';
+import { isOutage, systemOf, type HealthTracker } from './health.ts';
 import type { FlowHandler } from './flow-handler.ts';
 import { DEFAULT_RETRY_POLICY, attemptsExhausted, backoffDelay } from './retry-policy.ts';
 import type { RetryPolicy } from './retry-policy.ts';
@@ -31,6 +32,8 @@ export type WorkerOptions = {
   clock?: () => number;
   random?: () => number;
   logger?: Logger;
+  /** Records outages of the outside systems a job run met (and their end when a job is done). */
+  health?: HealthTracker;
 };
 
 export type Worker = {
@@ -83,9 +86,11 @@ export function createWorker(options: WorkerOptions): Worker {
         () => undefined,
       );
     }, Math.max(10, Math.floor(leaseMs / 3)));
+    let failure: unknown;
     const finish = async (input: Parameters<Store['finishJob']>[2]): Promise<RunOutcome> => {
       const after = await store.finishJob(job.id, workerId, input);
       log?.info({ state: after.state, attempts: after.attempts }, 'job run ended');
+      await recordHealth(job, after, failure);
       await notify(handler, after);
       return 'finished';
     };
@@ -125,12 +130,27 @@ export function createWorker(options: WorkerOptions): Worker {
       if (outcome.state === 'done') return await finish({ state: 'done', result: outcome.result, error: null });
       return await finish({ state: 'needs-attention', result: outcome.result, error: outcome.error });
     } catch (error) {
+      failure = error;
       return await fail(job, handler, error, finish, log);
     } finally {
       clearInterval(renew);
       // Writes that no later commit of the job took along (a lost lease, say).
       await store.flushJobWrites(job.id).catch((error: unknown) => log?.warn({ err: error }, 'recording call answers failed'));
     }
+  }
+
+  /** A done job proves Cetec (and, for an order, Paperless) answered; a failure may be an outage. */
+  async function recordHealth(job: JobRecord, after: JobRecord, failure: unknown): Promise<void> {
+    const health = options.health;
+    if (health === undefined) return;
+    if (after.state === 'done') {
+      await health.succeeded(job.profile, 'cetec');
+      if (job.flow === 'order-export') await health.succeeded(job.profile, 'paperless');
+      return;
+    }
+    const system = failure === undefined ? null : systemOf(failure);
+    if (system === null || !isOutage(failure)) return;
+    await health.failed(job.profile, system, failure, after.state === 'retrying' ? after.nextAttemptAt : null);
   }
 
   async function fail(

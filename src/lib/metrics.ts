@@ -10,6 +10,9 @@
  * | shopwire_outbound_request_duration_seconds | histogram | system, endpoint, outcome | `metricsRecorder` |
  * | shopwire_outbound_retries_total | counter | system, endpoint | `metricsRecorder` (attempt > 1) |
  * | shopwire_circuit_breaker_state | gauge | system, target | 0 closed, 1 half-open, 2 open; `watchBreaker` |
+ * | shopwire_profile_paused | gauge | profile, reason | 1 while the profile is paused; read at scrape (`collectProfilesFrom`) |
+ * | shopwire_system_failing_seconds | gauge | profile, system | how long the system has been failing (0 when healthy); read at scrape |
+ * | shopwire_poll_failures_total | counter | profile, system | failed discovery passes (`pollFailed`) |
  *
  * Clients need no metrics code: the composition root wraps their TransferRecorder with
  * `metricsRecorder`, which sees every attempt start and end.
@@ -21,6 +24,10 @@ export type JobCountRow = { profile: string; flow: string; state: string; count:
 export type QuarantineRow = { profile: string; type: string; count: number };
 export type JobSource = () => Promise<{ counts: JobCountRow[]; oldestRunnableAt: string | null; quarantined?: QuarantineRow[] }>;
 export type BreakerState = 'closed' | 'half-open' | 'open';
+export type ProfileSource = () => Promise<{
+  profiles: { profile: string; paused: boolean; pausedReason?: string | null }[];
+  systems: { profile: string; system: string; failingSince: string | null }[];
+}>;
 
 export type Metrics = {
   registry: Registry;
@@ -32,6 +39,10 @@ export type Metrics = {
   watchBreaker(labels: { system: string; target: string }, read: () => BreakerState): void;
   /** Where the job gauges come from at scrape (the server wires its DashboardPort here). */
   collectJobsFrom(source: JobSource): void;
+  /** Where the pause and outage gauges come from at scrape. */
+  collectProfilesFrom(source: ProfileSource): void;
+  /** A discovery pass failed (`system`: the one that failed it, or `unknown`). */
+  pollFailed(labels: { profile: string; system: string }): void;
   /** Prometheus text exposition. */
   render(): Promise<string>;
   contentType: string;
@@ -124,8 +135,42 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
   });
 
+  let profileSource: ProfileSource | null = null;
+  new Gauge({
+    name: 'shopwire_profile_paused',
+    help: 'Whether the profile is paused (1), with the kind of reason; read from the store at scrape time.',
+    labelNames: ['profile', 'reason'] as const,
+    registers: [registry],
+    async collect() {
+      const snap = profileSource === null ? null : await profileSource();
+      this.reset();
+      for (const p of snap?.profiles ?? []) this.set({ profile: p.profile, reason: p.paused ? reasonKind(p.pausedReason) : '' }, p.paused ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'shopwire_system_failing_seconds',
+    help: 'How long each outside system has been failing for the profile (0 when it answers).',
+    labelNames: ['profile', 'system'] as const,
+    registers: [registry],
+    async collect() {
+      const snap = profileSource === null ? null : await profileSource();
+      this.reset();
+      for (const s of snap?.systems ?? []) this.set({ profile: s.profile, system: s.system }, s.failingSince === null ? 0 : Math.max(0, (now() - Date.parse(s.failingSince)) / 1000));
+    },
+  });
+  const pollFailures = new Counter({
+    name: 'shopwire_poll_failures_total',
+    help: 'Failed discovery passes per profile and the system that failed them.',
+    labelNames: ['profile', 'system'] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
+    collectProfilesFrom: (source) => {
+      profileSource = source;
+    },
+    pollFailed: (labels) => pollFailures.inc(labels),
     jobFinished: (labels) => finished.inc(labels),
     observeOutbound: (labels, seconds) => outbound.observe(labels, seconds),
     countRetry: (labels) => retries.inc(labels),
@@ -138,6 +183,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };
+}
+
+/** `auth`, `config`, `turned-off` or `other`: a label with few values, from a pause reason. */
+function reasonKind(reason: string | null | undefined): string {
+  if (!reason) return 'other';
+  if (reason.startsWith('credentials refused')) return 'auth';
+  if (reason.startsWith('configuration error')) return 'config';
+  if (reason.includes('turned off')) return 'turned-off';
+  return 'other';
 }
 
 /**

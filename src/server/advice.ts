@@ -54,8 +54,8 @@ const BY_CODE: { test: (code: string) => boolean; advice: Advice }[] = [
 const BY_KIND: Record<JobError['kind'], Advice> = {
   data: { headline: 'The source document cannot be translated as it is.', action: 'Correct the order or design in its system (or the mapping in the config file and restart shopwire), then Retry.' },
   transient: { headline: 'A temporary failure; shopwire is retrying with backoff.', action: 'Nothing to do unless it keeps failing. Retry runs it now.' },
-  auth: { headline: 'A token was refused, so the profile is paused.', action: 'Put a valid token in the environment or secrets file (see Settings for its name), restart shopwire, then Retry.' },
-  config: { headline: 'shopwire’s configuration is wrong for this job, so the profile is paused.', action: 'Run `shopwire doctor`, fix the config file it names, restart, then Retry.' },
+  auth: { headline: 'A token was refused, so the profile is paused.', action: 'Put a valid token in the environment or secrets file (see Settings for its name) and restart shopwire, or fix the token in the other system: shopwire probes it and resumes the profile by itself once it is accepted (or press Resume now on the overview).' },
+  config: { headline: 'shopwire’s configuration is wrong for this job, so the profile is paused.', action: 'Run `shopwire doctor`, fix the config file it names and restart (or reload); then press Resume now on the overview or run `shopwire resume`.' },
   ambiguous: {
     headline: 'A call that must not be repeated blindly got no clear answer.',
     action: 'Check in Cetec whether the sales order exists (search by the external key), then tell shopwire: `shopwire resolve <job> --created …` or `--not-created`.',

@@ -99,6 +99,10 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     now: options.now ?? Date.now,
     refreshSeconds: options.refreshSeconds ?? 15,
   };
+  options.metrics.collectProfilesFrom(async () => {
+    const profiles = await options.port.profiles();
+    return { profiles, systems: profiles.flatMap((p) => (p.systems ?? []).map((s) => ({ profile: p.profile, system: s.system, failingSince: s.failingSince }))) };
+  });
   options.metrics.collectJobsFrom(async () => {
     const [counts, oldestRunnableAt, quarantined] = await Promise.all([options.port.countJobs(), options.port.oldestRunnableAt(), options.port.countQuarantined()]);
     return { counts, oldestRunnableAt, quarantined };

@@ -112,10 +112,23 @@ export type JobQuery = {
   offset: number;
 };
 
+/** One outside system as one profile sees it: healthy, or failing since when, with what, next try when. */
+export type SystemStatus = {
+  system: string;
+  /** Null when the system answers. */
+  failingSince: string | null;
+  failures: number;
+  lastError: { code: string; message: string; at: string } | null;
+  lastOkAt: string | null;
+  nextTryAt: string | null;
+};
+
 export type ProfileStatus = {
   profile: string;
   paused: boolean;
   pausedReason?: string | null;
+  /** The outside systems this profile has talked to (absent: nothing recorded yet). */
+  systems?: SystemStatus[];
   lastPollAt: string | null;
   lastHeartbeatAt: string | null;
   lastSuccessAt: string | null;
@@ -211,4 +224,6 @@ export interface DashboardPort {
   act(action: ActionName, jobId: string, actor: string): Promise<ActionResult>;
   /** Store reachable (for /readyz). */
   health(): Promise<StoreHealth>;
+  /** Resumes a paused profile now (recorded in the audit log with `actor`). */
+  resume(profile: string, actor: string): Promise<{ ok: true; wasPausedFor: string | null } | { ok: false; code: 'not-found' | 'invalid-state'; reason: string }>;
 }

@@ -14,6 +14,7 @@
  * - events.ts: the event inbox and the integration actions linked to jobs;
  * - tenant-facts.ts: what a self-test established about a profile's tenant;
  * - migrations.ts: applying the dialect's migration files;
+ * - operations.ts: outside systems' health, the audit log, dashboard sessions, retention;
  * - context.ts: what they share (database, clock, a job's writes deferred to its next commit).
  */
 import type { Dialect, SqlDb } from './sql/statement.ts';
@@ -28,6 +29,7 @@ import { partLockMethods } from './core/part-locks.ts';
 import { profileMethods } from './core/profiles.ts';
 import { tenantFactMethods } from './core/tenant-facts.ts';
 import { transferMethods } from './core/transfers.ts';
+import { operationMethods } from './core/operations.ts';
 
 export { LeaseLostError } from './core/lease.ts';
 
@@ -51,6 +53,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
     ...eventMethods(ctx),
     ...tenantFactMethods(ctx),
     sharedSlots: null,
+    ...operationMethods(options.db, options.dialect, options.clock),
     close: () => ctx.db.close(),
   };
 }

@@ -189,6 +189,43 @@ export type SharedSlots = {
   take(scope: string, slots: number): Promise<(() => Promise<void>) | null>;
 };
 
+/** The health of one outside system as one profile sees it. */
+export type SystemHealth = {
+  profile: string;
+  /** `paperless`, `cetec` or `cablebuilder`. */
+  system: string;
+  /** Start of the current outage (first failure since the last success); null when healthy. */
+  failingSince: number | null;
+  /** Failures since the last success. */
+  failures: number;
+  lastErrorCode: string | null;
+  lastErrorMessage: string | null;
+  lastErrorAt: number | null;
+  lastOkAt: number | null;
+  /** When shopwire tries the system again (the next poll, job retry or probe); null when healthy. */
+  nextTryAt: number | null;
+};
+
+export type HealthOutcome = ({ ok: true } | { ok: false; code: string; message: string; nextTryAt: number | null }) & { at?: number };
+
+/** One operator action: who, when, what. */
+export type AuditEntry = {
+  id: string;
+  at: number;
+  /** The dashboard user, `api-token`, or `cli:<os user>`. */
+  actor: string;
+  /** `retry`, `replay`, `cancel`, `resolve`, `resume`, `config-reload`, … */
+  action: string;
+  profile: string | null;
+  jobId: string | null;
+  detail: string | null;
+};
+
+export type AuditInput = { actor: string; action: string; profile?: string | null; jobId?: string | null; detail?: string | null; at?: number };
+
+/** A dashboard session as stored (keyed by a hash of its id, never the id itself). */
+export type StoredSession = { user: string; csrf: string; expiresAt: number };
+
 export interface Store {
   /** Applies every migration not yet applied, each in its own transaction. Safe to call again. */
   migrate(): Promise<{ applied: string[] }>;
@@ -321,6 +358,21 @@ export interface Store {
    * process, whose own limits are the only ones (docs/scaling.md).
    */
   readonly sharedSlots: SharedSlots | null;
+  /** Records one outcome of talking to an outside system; returns the health before and after. */
+  recordHealth(profile: string, system: string, outcome: HealthOutcome): Promise<{ before: SystemHealth | null; after: SystemHealth }>;
+  listHealth(): Promise<SystemHealth[]>;
+
+  /** Appends to the audit log (detail redacted). */
+  addAudit(entry: AuditInput): Promise<void>;
+  /** Newest first: of one job, of one profile, or all; `before` pages back. */
+  listAudit(query?: { jobId?: string; profile?: string; before?: number; limit?: number }): Promise<AuditEntry[]>;
+
+  saveSession(idHash: string, session: StoredSession): Promise<void>;
+  /** The session if it exists and has not expired. */
+  getSession(idHash: string): Promise<StoredSession | null>;
+  deleteSession(idHash: string): Promise<void>;
+  /** Deletes expired sessions; returns how many. */
+  purgeSessions(): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -34,6 +34,7 @@ export type ProfileOverrides = {
   schedule?: Record<string, unknown>;
   retry?: Record<string, unknown>;
   discovery?: Record<string, unknown>;
+  heal?: Record<string, unknown>;
   translation?: OrderTranslationOptionsInput;
 };
 
@@ -175,6 +176,7 @@ export function configFor(cetecUrl: string, paperlessUrl: string, profile: Profi
         schedule: { everyMinutes: 0.02, heartbeatMinutes: 1, startAfterOrder: 0, ...profile.schedule },
         retry: { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 500, ...profile.retry },
         ...(profile.discovery ? { discovery: profile.discovery } : {}),
+        ...(profile.heal ? { heal: profile.heal } : {}),
         ...(profile.translation ? { translation: profile.translation } : {}),
       },
     },

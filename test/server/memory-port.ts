@@ -30,7 +30,7 @@ export type MemoryPort = DashboardPort & {
   addQuarantined(item: QuarantinedItem): void;
   setHealth(health: StoreHealth): void;
   /** Actions asked for, in order. */
-  readonly actions: { action: ActionName; jobId: string; actor: string }[];
+  readonly actions: { action: ActionName | 'resume'; jobId: string; actor: string; profile?: string }[];
   jobs(): MemoryJob[];
 };
 
@@ -176,6 +176,14 @@ export function createMemoryPort(options: { now: () => number }): MemoryPort {
     },
     async health() {
       return health;
+    },
+    async resume(profile, actor) {
+      const status = profiles.get(profile);
+      if (status === undefined) return { ok: false, code: 'not-found', reason: `no profile ${profile}` };
+      if (!status.paused) return { ok: false, code: 'invalid-state', reason: `profile ${profile} is not paused` };
+      profiles.set(profile, { ...status, paused: false, pausedReason: null });
+      actions.push({ action: 'resume', jobId: '', actor, profile });
+      return { ok: true, wasPausedFor: status.pausedReason ?? null };
     },
   };
 }

@@ -436,5 +436,49 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         assert.equal(((await store.getTenantFacts('sandbox', 'cetec'))?.facts as { reusedKey: { behaviour: string } }).reusedKey.behaviour, 'reject');
         assert.equal(await store.getTenantFacts('prod', 'cablebuilder'), null);
       }));
+
+    it('system health: an outage starts at its first failure, counts failures, and ends at a success', () =>
+      withStore(async (store, clock) => {
+        const start = clock.now;
+        const first = await store.recordHealth('prod', 'cetec', { ok: false, code: 'cetec.auth_failed', message: 'token refused', nextTryAt: start + 30_000 });
+        assert.equal(first.before, null);
+        assert.deepEqual([first.after.failingSince, first.after.failures, first.after.nextTryAt], [start, 1, start + 30_000]);
+        clock.advance(60_000);
+        const second = await store.recordHealth('prod', 'cetec', { ok: false, code: 'http.timeout', message: 'no answer', nextTryAt: clock.now + 60_000 });
+        assert.deepEqual([second.after.failingSince, second.after.failures, second.after.lastErrorCode, second.after.lastErrorAt], [start, 2, 'http.timeout', clock.now]);
+        clock.advance(1_000);
+        const ok = await store.recordHealth('prod', 'cetec', { ok: true });
+        assert.equal(ok.before!.failingSince, start);
+        assert.deepEqual([ok.after.failingSince, ok.after.failures, ok.after.nextTryAt, ok.after.lastOkAt, ok.after.lastErrorCode], [null, 0, null, clock.now, 'http.timeout']);
+        await store.recordHealth('prod', 'paperless', { ok: true });
+        assert.deepEqual((await store.listHealth()).map((h) => [h.profile, h.system]), [['prod', 'cetec'], ['prod', 'paperless']]);
+      }));
+
+    it('audit log: newest first, by job or profile, paged with before; details redacted', () =>
+      withStore(async (store, clock) => {
+        await store.addAudit({ actor: 'admin', action: 'retry', profile: 'prod', jobId: '7' });
+        clock.advance(1000);
+        await store.addAudit({ actor: 'cli:ops', action: 'resume', profile: 'sandbox', detail: 'resumed by hand' });
+        clock.advance(1000);
+        await store.addAudit({ actor: 'api-token', action: 'cancel', profile: 'prod', jobId: '7', detail: 'Authorization: Bearer abcdefghijklmnop1234' });
+        const all = await store.listAudit();
+        assert.deepEqual(all.map((a) => a.action), ['cancel', 'resume', 'retry']);
+        assert.deepEqual((await store.listAudit({ jobId: '7' })).map((a) => a.action), ['cancel', 'retry']);
+        assert.deepEqual((await store.listAudit({ profile: 'sandbox' })).map((a) => a.actor), ['cli:ops']);
+        assert.deepEqual((await store.listAudit({ before: all[1]!.at })).map((a) => a.action), ['retry']);
+        assert.doesNotMatch(all[0]!.detail!, /abcdefghijklmnop1234/);
+      }));
+
+    it('sessions: kept until they expire or are deleted', () =>
+      withStore(async (store, clock) => {
+        await store.saveSession('h1', { user: 'admin', csrf: 'c1', expiresAt: clock.now + 60_000 });
+        assert.deepEqual(await store.getSession('h1'), { user: 'admin', csrf: 'c1', expiresAt: clock.now + 60_000 });
+        await store.saveSession('h2', { user: 'ops', csrf: 'c2', expiresAt: clock.now + 1_000 });
+        clock.advance(2_000);
+        assert.equal(await store.getSession('h2'), null);
+        assert.equal(await store.purgeSessions(), 1);
+        await store.deleteSession('h1');
+        assert.equal(await store.getSession('h1'), null);
+      }));
   });
 }

@@ -52,6 +52,13 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     });
   }
 
+  app.post<{ Params: { profile: string } }>('/api/v1/profiles/:profile/resume', api, async (request, reply) => {
+    const actor = principalOf(request)?.user ?? 'unknown';
+    const result = await ctx.port.resume(request.params.profile, actor);
+    if (!result.ok) return apiError(reply, result.code === 'not-found' ? 404 : 409, result.code, result.reason);
+    return sendJson(reply, { profile: request.params.profile, resumed: true, wasPausedFor: result.wasPausedFor });
+  });
+
   app.post('/api/v1/preview', { ...api, bodyLimit: PREVIEW_BODY_LIMIT }, async (request, reply) => {
     const parsed = previewBody.safeParse(request.body);
     if (!parsed.success) return apiError(reply, 400, 'bad-body', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));

@@ -1,6 +1,6 @@
 /**
- * Operations endpoints: `/healthz` (the process answers; open), `/readyz` (the store answers and
- * no profile is paused; 503 with reasons otherwise; open), `/metrics` (Prometheus; open or bearer
+ * Operations endpoints: `/healthz` (the process answers; open), `/readyz` (the store answers, no
+ * profile is paused and no outside system is failing; 503 with reasons otherwise; open), `/metrics` (Prometheus; open or bearer
  * token per `dashboard.metrics`).
  */
 import type { FastifyInstance } from 'fastify';
@@ -16,7 +16,14 @@ export async function opsRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       const health = await ctx.port.health();
       if (!health.ok) reasons.push(`store: ${health.reason}`);
       const profiles = await ctx.port.profiles();
-      for (const p of profiles) if (p.paused) reasons.push(`profile ${p.profile} is paused${p.pausedReason ? `: ${p.pausedReason}` : ''}`);
+      for (const p of profiles) {
+        if (p.paused) reasons.push(`profile ${p.profile} is paused${p.pausedReason ? `: ${p.pausedReason}` : ''}`);
+        for (const s of p.systems ?? []) {
+          if (s.failingSince === null) continue;
+          const error = s.lastError === null ? '' : `: ${s.lastError.code}: ${s.lastError.message}`;
+          reasons.push(`profile ${p.profile}: ${s.system} failing since ${s.failingSince} (${s.failures} failure${s.failures === 1 ? '' : 's'})${error}${s.nextTryAt ? `; next try ${s.nextTryAt}` : ''}`);
+        }
+      }
     } catch (error) {
       reasons.push(`store: ${(error as Error).message}`);
     }

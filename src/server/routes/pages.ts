@@ -47,7 +47,8 @@ export async function pageRoutes(app: FastifyInstance, ctx: ServerContext): Prom
   app.get('/', page, async (request, reply) => {
     const now = ctx.now();
     const overview = await loadOverview(ctx.port, now, Object.keys(ctx.config.profiles));
-    return sendPage(reply, layout({ title: 'Overview', active: 'overview', page: 'overview', user: pageUser(request), refreshSeconds: ctx.refreshSeconds, body: overviewBody(overview, now) }));
+    const user = pageUser(request);
+    return sendPage(reply, layout({ title: 'Overview', active: 'overview', page: 'overview', user, refreshSeconds: ctx.refreshSeconds, body: overviewBody(overview, now, user.csrf) }));
   });
 
   app.get('/jobs', page, async (request, reply) => {
@@ -107,6 +108,13 @@ export async function pageRoutes(app: FastifyInstance, ctx: ServerContext): Prom
     const result = await ctx.port.act(action, job.id, user.name);
     if (!result.ok) return sendPage(reply, errorPage(`Cannot ${action}`, result.reason, user), result.code === 'not-found' ? 404 : 409);
     return reply.redirect(`/jobs/${encodeURIComponent(job.id)}?did=${action}`, 303);
+  });
+
+  app.post<{ Params: { profile: string } }>('/profiles/:profile/resume', page, async (request, reply) => {
+    const user = pageUser(request);
+    const result = await ctx.port.resume(request.params.profile, user.name);
+    if (!result.ok) return sendPage(reply, errorPage('Cannot resume', result.reason, user), result.code === 'not-found' ? 404 : 409);
+    return reply.redirect(`/?resumed=${encodeURIComponent(request.params.profile)}`, 303);
   });
 
   const previewPage = async (

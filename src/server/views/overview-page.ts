@@ -1,16 +1,36 @@
 import { html, query, type SafeHtml } from '../html.ts';
 import type { FlowOverview, Overview } from '../overview.ts';
-import type { QuarantinedItem } from '../ports.ts';
+import type { QuarantinedItem, SystemStatus } from '../ports.ts';
 import { FLOW_LABELS, JOB_STATES } from '../ports.ts';
 import { stateBadge, when } from './layout.ts';
 
-export function overviewBody(overview: Overview, nowMs: number): SafeHtml {
+const SYSTEM_LABELS: Record<string, string> = { paperless: 'Paperless Parts', cetec: 'Cetec', cablebuilder: 'CableBuilder' };
+
+export function overviewBody(overview: Overview, nowMs: number, csrf?: string): SafeHtml {
   return html`<h1>Overview</h1>
   ${overview.profiles.length === 0 ? html`<p>No profiles yet.</p>` : ''}
   ${overview.profiles.map(
     (p) => html`<section class="profile" aria-labelledby="profile-${p.profile}" data-profile="${p.profile}">
       <h2 id="profile-${p.profile}">Profile ${p.profile} ${p.paused ? html`<span class="state state-needs-attention" data-paused>paused</span>` : ''}</h2>
-      ${p.paused && p.pausedReason ? html`<p class="alert" role="status">Paused: ${p.pausedReason}</p>` : ''}
+      ${p.paused
+        ? html`<div class="alert" role="status" data-pause>
+            <p>Paused${p.pausedReason ? html`: <span data-pause-reason>${p.pausedReason}</span>` : ''}</p>
+            <p>shopwire probes the system that refused it and resumes the profile as soon as it is accepted again.</p>
+            ${csrf === undefined
+              ? ''
+              : html`<form method="post" action="/profiles/${p.profile}/resume" data-confirm="Resume profile ${p.profile} now? Its jobs run again at once.">
+                  <input type="hidden" name="_csrf" value="${csrf}">
+                  <button type="submit" data-action="resume">Resume now</button>
+                </form>`}
+          </div>`
+        : ''}
+      ${(p.systems ?? []).some((s) => s.failingSince !== null)
+        ? html`<p class="alert" role="status" data-outage>Outage: ${(p.systems ?? [])
+            .filter((s) => s.failingSince !== null)
+            .map((s) => SYSTEM_LABELS[s.system] ?? s.system)
+            .join(', ')} failing. Jobs wait and are retried; nothing is lost.</p>`
+        : ''}
+      ${(p.systems ?? []).length > 0 ? systemsTable(p.systems ?? [], nowMs) : ''}
       <dl class="facts inline">
         <dt>Last poll</dt><dd data-last-poll>${when(p.lastPollAt, nowMs)}</dd>
         <dt>Last heartbeat</dt><dd data-last-heartbeat>${when(p.lastHeartbeatAt, nowMs)}</dd>
@@ -20,6 +40,25 @@ export function overviewBody(overview: Overview, nowMs: number): SafeHtml {
       ${quarantineTable(p.profile, p.quarantined, p.quarantinedTotal, nowMs)}
     </section>`,
   )}`;
+}
+
+function systemsTable(systems: SystemStatus[], nowMs: number): SafeHtml {
+  return html`<table class="systems">
+    <caption>Outside systems</caption>
+    <thead><tr><th scope="col">System</th><th scope="col">State</th><th scope="col">Last error</th><th scope="col">Next try</th></tr></thead>
+    <tbody>
+      ${systems.map(
+        (s) => html`<tr data-system="${s.system}" data-system-state="${s.failingSince === null ? 'ok' : 'failing'}">
+          <th scope="row">${SYSTEM_LABELS[s.system] ?? s.system}</th>
+          <td>${s.failingSince === null
+            ? html`answering (last answer ${when(s.lastOkAt, nowMs)})`
+            : html`<span class="state state-needs-attention">failing</span> since ${when(s.failingSince, nowMs)}, ${s.failures} failure${s.failures === 1 ? '' : 's'}`}</td>
+          <td data-last-error>${s.lastError === null ? html`<span class="muted">none</span>` : html`<code>${s.lastError.code}</code> ${s.lastError.message} (${when(s.lastError.at, nowMs)})`}</td>
+          <td data-next-try>${s.nextTryAt === null ? html`<span class="muted">—</span>` : when(s.nextTryAt, nowMs)}</td>
+        </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 /** Paperless Parts events discovery set aside (they stopped nothing; each says why). */
