@@ -69,6 +69,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     metrics: hub.metrics,
     auth,
     trustProxy: config.server.trustProxy,
+    // Sessions in the store: they survive a restart and work on every process sharing it.
+    sessions: {
+      save: (idHash, session) => hub.store.saveSession(idHash, session),
+      get: (idHash) => hub.store.getSession(idHash),
+      delete: (idHash) => hub.store.deleteSession(idHash),
+      purge: () => hub.store.purgeSessions(),
+    },
     plugins: [...webhookPlugins(hub, config), ...(options.plugins?.(hub) ?? [])],
   });
   const schedulers = new Map<string, Scheduler>();

@@ -64,7 +64,7 @@ export function installAccessHooks(app: FastifyInstance, deps: { auth: AuthSetti
       }
     }
 
-    const session = sessions.get(readCookies(request)[SESSION_COOKIE]);
+    const session = await sessions.get(readCookies(request)[SESSION_COOKIE]);
     if (session === null) {
       if (access === 'page' && SAFE_METHODS.has(request.method)) {
         return reply.redirect(`/login${query({ next: request.url === '/' ? undefined : request.url })}`, 303);

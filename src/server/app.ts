@@ -6,18 +6,19 @@
  * createServer only builds the instance; the caller listens (loopback by default:
  * `app.listen({ host: config.server.host, port: config.server.port })`).
  *
- * Security headers on every answer: a CSP that allows scripts and styles only from our own
- * static files (no inline script), frame-ancestors 'none', nosniff, no referrer to other sites, and no-store on
- * everything but static assets.
+ * Security headers on every answer (@fastify/helmet): a CSP that allows scripts and styles only
+ * from our own static files (no inline script), frame-ancestors 'none', nosniff, no referrer to
+ * other sites; and no-store on everything but static assets.
  */
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Socket } from 'node:net';
+import helmet from '@fastify/helmet';
 import type { Logger } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { redactText } from '../lib/redact.ts';
 import { apiError, installAccessHooks } from './access.ts';
-import { createLoginLimiter, createSessionStore } from './auth.ts';
+import { createLoginLimiter, createSessionStore, type SessionBackend } from './auth.ts';
 import type { ServerConfig } from './config-view.ts';
 import type { ServerContext } from './context.ts';
 import type { DashboardPort } from './ports.ts';
@@ -45,18 +46,20 @@ export type CreateServerOptions = {
   now?: () => number;
   /** How often the overview and jobs pages refresh their content (seconds; default 15). */
   refreshSeconds?: number;
+  /** Where sessions live (default: memory; the daemon passes the store, so they survive a restart). */
+  sessions?: SessionBackend;
 };
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+};
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   'app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
@@ -93,7 +96,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     logger: options.logger,
     metrics: options.metrics,
     auth: options.auth,
-    sessions: createSessionStore({ ttlMs: options.auth.sessionTtlMs, ...(options.now ? { now: options.now } : {}) }),
+    sessions: createSessionStore({ ttlMs: options.auth.sessionTtlMs, ...(options.now ? { now: options.now } : {}), ...(options.sessions ? { backend: options.sessions } : {}) }),
     limiter: createLoginLimiter({ perMinute: options.auth.loginAttemptsPerMinute, ...(options.now ? { now: options.now } : {}) }),
     preview: options.preview ?? createPreviewer(options.config),
     now: options.now ?? Date.now,
@@ -108,14 +111,20 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     return { counts, oldestRunnableAt, quarantined };
   });
 
+  // Security headers (@fastify/helmet): the CSP below (scripts and styles only from our own
+  // files, no inline script), frame-ancestors 'none' and X-Frame-Options DENY, nosniff,
+  // same-origin referrer (not no-referrer: under no-referrer browsers send `Origin: null` on form
+  // posts, which the cross-site check must refuse; other sites still get no referrer), COOP, and
+  // helmet's other defaults (HSTS, CORP same-origin, …).
+  app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+  });
   app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
-    reply.header('x-content-type-options', 'nosniff');
-    // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on form posts,
-    // which the cross-site check must refuse. Other sites still get no referrer.
-    reply.header('referrer-policy', 'same-origin');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('cross-origin-opener-policy', 'same-origin');
+    // Not helmet's: no browser feature the dashboard does not use, and no caching but of assets.
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
     if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
     return payload;

@@ -1,8 +1,9 @@
 /**
  * Who is asking, and may they. Three ways in:
  * - a browser session: `POST /login` with a configured user's password gives a random session
- *   id, kept in memory here and sent as an HMAC-signed cookie (HttpOnly, SameSite=Strict,
- *   Secure over https); sessions end at logout, expiry, or a restart of the process;
+ *   id, sent as a cookie (HttpOnly, SameSite=Strict, Secure over https) and kept in the hub's
+ *   store under its hash, so it survives a restart and works on every process sharing the
+ *   store; sessions end at logout or expiry;
  * - a bearer token for the JSON API (`Authorization: Bearer …`), compared in constant time;
  * - nothing, for /healthz, the login page, static assets, and /metrics when configured open.
  *
@@ -14,7 +15,7 @@
  * Failed logins are limited per client address and per user name (a sliding minute); beyond the
  * limit the answer is 429 without checking the password.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export type Session = { id: string; user: string; csrf: string; expiresAt: number };
@@ -22,63 +23,87 @@ export type Principal = { kind: 'session'; user: string; session: Session } | { 
 
 export const SESSION_COOKIE = 'shopwire_session';
 export const LOGIN_COOKIE = 'shopwire_login';
-const MAX_SESSIONS = 10_000;
+const MAX_MEMORY_SESSIONS = 10_000;
 
-export type SessionStore = {
-  create(user: string): { session: Session; cookieValue: string };
-  /** The live session a signed cookie value names, or null. */
-  get(cookieValue: string | undefined): Session | null;
-  destroy(cookieValue: string | undefined): void;
-  size(): number;
+/** A session as kept: by a hash of its id, so a copy of the store does not hold usable cookies. */
+export type StoredSession = { user: string; csrf: string; expiresAt: number };
+
+/** Where sessions live: the hub's store (they survive a restart and are shared by every process), or memory. */
+export type SessionBackend = {
+  save(idHash: string, session: StoredSession): Promise<void>;
+  /** The session if it exists and has not expired. */
+  get(idHash: string): Promise<StoredSession | null>;
+  delete(idHash: string): Promise<void>;
+  /** Deletes expired sessions. */
+  purge(): Promise<number>;
 };
 
-export function createSessionStore(options: { ttlMs: number; now?: () => number; key?: Buffer }): SessionStore {
+export type SessionStore = {
+  create(user: string): Promise<{ session: Session; cookieValue: string }>;
+  /** The live session a cookie value names, or null. */
+  get(cookieValue: string | undefined): Promise<Session | null>;
+  destroy(cookieValue: string | undefined): Promise<void>;
+};
+
+const ID = /^[A-Za-z0-9_-]{43}$/;
+
+export function hashSessionId(id: string): string {
+  return createHash('sha256').update(id).digest('base64url');
+}
+
+/**
+ * Sessions: a random 256-bit id in the cookie, the session (user, CSRF token, expiry) in the
+ * backend under the id's SHA-256. The id is not signed: it is unguessable, and a cookie is only
+ * good while the backend holds its session (logout and expiry delete it), so a signature would add
+ * a key to keep (and rotate) without making a cookie harder to forge.
+ */
+export function createSessionStore(options: { ttlMs: number; now?: () => number; backend?: SessionBackend }): SessionStore {
   const now = options.now ?? Date.now;
-  const key = options.key ?? randomBytes(32);
-  const sessions = new Map<string, Session>();
-  const sign = (id: string): string => createHmac('sha256', key).update(id).digest('base64url');
-  const unsign = (value: string | undefined): string | null => {
-    if (value === undefined) return null;
-    const dot = value.indexOf('.');
-    if (dot <= 0) return null;
-    const id = value.slice(0, dot);
-    const given = Buffer.from(value.slice(dot + 1));
-    const expected = Buffer.from(sign(id));
-    return given.length === expected.length && timingSafeEqual(given, expected) ? id : null;
-  };
-  const purge = (): void => {
-    const t = now();
-    for (const [id, s] of sessions) if (s.expiresAt <= t) sessions.delete(id);
-    while (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
-  };
+  const backend = options.backend ?? memorySessionBackend(now);
+  let lastPurge = 0;
   return {
-    create(user) {
-      purge();
-      const session: Session = {
-        id: randomBytes(24).toString('base64url'),
-        user,
-        csrf: randomBytes(24).toString('base64url'),
-        expiresAt: now() + options.ttlMs,
-      };
-      sessions.set(session.id, session);
-      return { session, cookieValue: `${session.id}.${sign(session.id)}` };
-    },
-    get(cookieValue) {
-      const id = unsign(cookieValue);
-      if (id === null) return null;
-      const session = sessions.get(id);
-      if (session === undefined) return null;
-      if (session.expiresAt <= now()) {
-        sessions.delete(id);
-        return null;
+    async create(user) {
+      if (now() - lastPurge > 60_000) {
+        lastPurge = now();
+        await backend.purge();
       }
-      return session;
+      const id = randomBytes(32).toString('base64url');
+      const session: Session = { id, user, csrf: randomBytes(24).toString('base64url'), expiresAt: now() + options.ttlMs };
+      await backend.save(hashSessionId(id), { user, csrf: session.csrf, expiresAt: session.expiresAt });
+      return { session, cookieValue: id };
     },
-    destroy(cookieValue) {
-      const id = unsign(cookieValue);
-      if (id !== null) sessions.delete(id);
+    async get(cookieValue) {
+      if (cookieValue === undefined || !ID.test(cookieValue)) return null;
+      const stored = await backend.get(hashSessionId(cookieValue));
+      if (stored === null || stored.expiresAt <= now()) return null;
+      return { id: cookieValue, ...stored };
     },
-    size: () => sessions.size,
+    async destroy(cookieValue) {
+      if (cookieValue !== undefined && ID.test(cookieValue)) await backend.delete(hashSessionId(cookieValue));
+    },
+  };
+}
+
+/** Sessions in this process's memory (tests, and a server built without a store). */
+export function memorySessionBackend(now: () => number = Date.now): SessionBackend {
+  const sessions = new Map<string, StoredSession>();
+  return {
+    async save(idHash, session) {
+      while (sessions.size >= MAX_MEMORY_SESSIONS) sessions.delete(sessions.keys().next().value!);
+      sessions.set(idHash, session);
+    },
+    async get(idHash) {
+      const s = sessions.get(idHash);
+      return s !== undefined && s.expiresAt > now() ? s : null;
+    },
+    async delete(idHash) {
+      sessions.delete(idHash);
+    },
+    async purge() {
+      let n = 0;
+      for (const [k, s] of sessions) if (s.expiresAt <= now()) n += Number(sessions.delete(k));
+      return n;
+    },
   };
 }
 

@@ -73,7 +73,7 @@ export async function loginRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       return again(401, 'Wrong user name or password.');
     }
     ctx.limiter.succeeded(ip, username);
-    const { cookieValue } = ctx.sessions.create(username);
+    const { cookieValue } = await ctx.sessions.create(username);
     clearCookie(reply, LOGIN_COOKIE, secure, '/login');
     setCookie(reply, SESSION_COOKIE, cookieValue, { secure, maxAgeSeconds: Math.floor(ctx.auth.sessionTtlMs / 1000) });
     ctx.logger.info({ user: username }, 'dashboard login');
@@ -82,7 +82,7 @@ export async function loginRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 
   app.post('/logout', { config: { access: 'page' } }, async (request, reply) => {
     const user = pageUser(request);
-    ctx.sessions.destroy(readCookies(request)[SESSION_COOKIE]);
+    await ctx.sessions.destroy(readCookies(request)[SESSION_COOKIE]);
     clearCookie(reply, SESSION_COOKIE, isSecureRequest(request, ctx.auth.cookieSecure));
     ctx.logger.info({ user: user.name }, 'dashboard logout');
     return reply.redirect('/login', 303);
