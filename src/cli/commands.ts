@@ -15,6 +15,7 @@ import { register as resolve } from './resolve.ts';
 import { register as cancel } from './cancel.ts';
 import { register as status } from './status.ts';
 import { register as resume } from './resume.ts';
+import { register as backup } from './backup.ts';
 import { register as hashPassword } from './hash-password.ts';
 
 export type RegisterCommand = (program: Command) => void;
@@ -30,6 +31,7 @@ export const COMMANDS: RegisterCommand[] = [
   cancel,
   status,
   resume,
+  backup,
   design,
   previewDesign,
   emulate,

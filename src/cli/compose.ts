@@ -78,6 +78,12 @@ export type Hub = {
   close(): Promise<void>;
 };
 
+/** The SQLite store's file (resolved against the config file's folder), or null for PostgreSQL. */
+export function sqliteFileOf(config: Config): string | null {
+  if (!('sqlite' in config.store)) return null;
+  return path.resolve(config.file ? path.dirname(config.file) : process.cwd(), config.store.sqlite);
+}
+
 /** Opens the configured store and applies migrations. */
 export async function openConfiguredStore(config: Config): Promise<Store> {
   let store: Store;

@@ -13,6 +13,7 @@ import { createDuty, dutyName, type Duty } from '../engine/duty.ts';
 import type { FlowHandler } from '../engine/flow-handler.ts';
 import type { Logger } from '../lib/log.ts';
 import { createServer } from '../server/app.ts';
+import { pruneStore } from './retention.ts';
 import { resolveAuthSettings } from '../server/settings.ts';
 import type { JobRecord } from '../store/store.ts';
 import { openHub, type Hub, type HubParts } from './compose.ts';
@@ -104,6 +105,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     });
     schedulers.set('(resume)', resumer);
     resumer.start();
+    // Retention (config `retention`): at start, then every 6 hours.
+    const retention = createScheduler({
+      every: 6 * 3_600_000,
+      run: async () => {
+        const pruned = await pruneStore(hub.store, config.retention);
+        if (pruned.transfers + pruned.plans + pruned.events + pruned.audit > 0) logger.info({ ...pruned, days: config.retention.days }, 'retention: pruned old records');
+      },
+      onError: (error) => logger.warn({ err: error }, 'retention pass failed; the next pass tries again'),
+    });
+    schedulers.set('(retention)', retention);
+    retention.start();
     hub.worker.start();
   } catch (error) {
     await Promise.all([...schedulers.values()].map((s) => s.stop()));

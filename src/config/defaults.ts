@@ -36,6 +36,7 @@ export const CONFIG_DEFAULTS = {
     maxDelayMs: 30 * 60_000,
   },
   heal: { probeSeconds: 30, maxProbeSeconds: 900 },
+  retention: { days: 90, auditDays: 365 },
   store: { sqlite: './data/shopwire.db' },
   server: {
     host: '127.0.0.1',

@@ -12,7 +12,7 @@ import { registerSecret } from '../lib/redact.ts';
 import { isReplaceForm } from '../translate/mapping-table.ts';
 import { ConfigError } from './errors.ts';
 import type { CableBuilderSettings } from './cablebuilder.ts';
-import { fileSchema, profileSchema, type DashboardSettings, type Profile, type ServerSettings, type StoreSettings, type WorkerSettings } from './schema.ts';
+import { fileSchema, profileSchema, type DashboardSettings, type Profile, type ServerSettings, type StoreSettings, type WorkerSettings, type RetentionSettings } from './schema.ts';
 
 export type Config = {
   /** Absolute path of the file read, or null for the built-in example configuration. */
@@ -22,6 +22,7 @@ export type Config = {
   store: StoreSettings;
   server: ServerSettings;
   worker: WorkerSettings;
+  retention: RetentionSettings;
   dashboard: DashboardSettings;
   cablebuilder: CableBuilderSettings | undefined;
   secretsFile: string | null;
@@ -186,6 +187,7 @@ function buildConfig(
     store: parsed.store,
     server: parsed.server,
     worker: parsed.worker,
+    retention: parsed.retention,
     dashboard: parsed.dashboard,
     cablebuilder: parsed.cablebuilder,
     secretsFile: secretsPath,

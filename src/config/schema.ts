@@ -156,6 +156,14 @@ export const workerSchema = z.strictObject({
   dutyLeaseSeconds: z.number().positive().max(3600).default(30),
 });
 
+/** How long the store keeps what it no longer needs (docs/operations.md). */
+export const retentionSchema = z.strictObject({
+  /** Transfer records and plans of jobs finished (done, cancelled) longer ago than this; handled inbox events. */
+  days: z.number().int().positive().default(D.retention.days),
+  /** Audit log entries. */
+  auditDays: z.number().int().positive().default(D.retention.auditDays),
+});
+
 /** Top level; `profiles` are validated one by one after `extends` is resolved (load.ts). */
 export const fileSchema = z.strictObject({
   defaultProfile: z.string().optional(),
@@ -163,6 +171,7 @@ export const fileSchema = z.strictObject({
   store: storeSchema.default({ sqlite: D.store.sqlite }),
   server: serverSchema.default(() => serverSchema.parse({})),
   worker: workerSchema.default(() => workerSchema.parse({})),
+  retention: retentionSchema.default(() => retentionSchema.parse({})),
   secretsFile: z.string().optional(),
   /** Dashboard and JSON API access (users, API token, /metrics access); see docs/dashboard.md. */
   dashboard: dashboardSettingsSchema.default(() => dashboardSettingsSchema.parse({})),
@@ -174,5 +183,6 @@ export type ProfileSettings = z.output<typeof profileSchema>;
 export type StoreSettings = z.output<typeof storeSchema>;
 export type ServerSettings = z.output<typeof serverSchema>;
 export type WorkerSettings = z.output<typeof workerSchema>;
+export type RetentionSettings = z.output<typeof retentionSchema>;
 export type { DashboardSettings } from '../server/settings.ts';
 export type Profile = Omit<ProfileSettings, 'extends'> & { name: string };

@@ -374,5 +374,12 @@ export interface Store {
   /** Deletes expired sessions; returns how many. */
   purgeSessions(): Promise<number>;
 
+  /**
+   * Retention: deletes the transfer records of jobs that ended (done, cancelled) before `before`,
+   * clears their plans (and order exports' payloads), deletes inbox events handled before it, and
+   * audit entries before `auditBefore`. Job rows and checkpoints stay (they prevent a second export).
+   */
+  prune(options: { before: number; auditBefore?: number }): Promise<{ transfers: number; plans: number; events: number; audit: number }>;
+
   close(): Promise<void>;
 }

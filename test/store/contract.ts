@@ -480,5 +480,23 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         await store.deleteSession('h1');
         assert.equal(await store.getSession('h1'), null);
       }));
+
+    it('prune: drops transfer records and plans of jobs finished before the cutoff; the job rows stay', () =>
+      withStore(async (store, clock) => {
+        const { job } = await store.enqueueJob(order('900'));
+        await store.claimJob('w', 60_000, clock.now);
+        await store.savePlan(job.id, 'w', { steps: [], warnings: [] }, []);
+        const recorder = store.recorderFor(job.id);
+        const t = await recorder.start({ system: 'cetec', endpoint: 'importjson', method: 'POST', url: 'http://127.0.0.1:9/', attempt: 1, requestBody: { a: 1 } } as never);
+        await recorder.end(t, { outcome: 'ok', status: 200, durationMs: 1, responseBody: { b: 2 } } as never);
+        await store.finishJob(job.id, 'w', { state: 'done', error: null });
+        await store.addAudit({ actor: 'a', action: 'retry', jobId: job.id });
+        assert.deepEqual(await store.prune({ before: clock.now - 1, auditBefore: clock.now - 1 }), { transfers: 0, plans: 0, events: 0, audit: 0 });
+        clock.advance(10);
+        assert.deepEqual(await store.prune({ before: clock.now, auditBefore: clock.now }), { transfers: 1, plans: 1, events: 0, audit: 1 });
+        const kept = (await store.getJob(job.id))!;
+        assert.deepEqual([kept.state, kept.plan], ['done', null]);
+        assert.deepEqual(await store.listTransfers(job.id), []);
+      }));
   });
 }

@@ -8,7 +8,7 @@ import { operationStatements } from '../sql/operations.ts';
 import type { Dialect, Row, SqlDb } from '../sql/statement.ts';
 import type { AuditEntry, AuditInput, HealthOutcome, Store, StoredSession, SystemHealth } from '../store.ts';
 
-type OperationsMethods = Pick<Store, 'recordHealth' | 'listHealth' | 'addAudit' | 'listAudit' | 'saveSession' | 'getSession' | 'deleteSession' | 'purgeSessions'>;
+type OperationsMethods = Pick<Store, 'recordHealth' | 'listHealth' | 'addAudit' | 'listAudit' | 'saveSession' | 'getSession' | 'deleteSession' | 'purgeSessions' | 'prune'>;
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -52,6 +52,14 @@ export function operationMethods(db: SqlDb, dialect: Dialect, clock: () => numbe
     },
     async purgeSessions() {
       return db.run(ops.deleteExpiredSessions(clock()));
+    },
+    async prune({ before, auditBefore }) {
+      return db.transaction(async (tx) => ({
+        transfers: await tx.run(ops.deleteOldTransfers(before)),
+        plans: await tx.run(ops.clearOldPlans(before)),
+        events: await tx.run(ops.deleteOldEvents(before)),
+        audit: auditBefore === undefined ? 0 : await tx.run(ops.deleteOldAudit(auditBefore)),
+      }));
     },
   };
 }

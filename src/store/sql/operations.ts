@@ -39,5 +39,20 @@ export function operationStatements(d: Dialect) {
     selectSession: (idHash: string, now: number): Statement => sql`SELECT * FROM sessions WHERE id_hash = ${idHash} AND expires_at > ${now}`,
     deleteSession: (idHash: string): Statement => sql`DELETE FROM sessions WHERE id_hash = ${idHash}`,
     deleteExpiredSessions: (now: number): Statement => sql`DELETE FROM sessions WHERE expires_at <= ${now}`,
+
+    /** Retention: the transfer records of jobs that ended (done, cancelled) before `before`. */
+    deleteOldTransfers: (before: number): Statement => sql`
+      DELETE FROM transfers WHERE job_id IN (
+        SELECT id FROM jobs WHERE state IN ('done', 'cancelled') AND finished_at IS NOT NULL AND finished_at < ${before})`,
+    /**
+     * Retention: the plan of those jobs (and the payload of order exports, which fetch their order
+     * again when replayed). The job row and its checkpoints stay: the proof that an order was
+     * exported, so a late trigger finds the job instead of exporting the order again.
+     */
+    clearOldPlans: (before: number): Statement => sql`
+      UPDATE jobs SET plan = NULL, payload = CASE WHEN flow = 'order-export' THEN NULL ELSE payload END
+      WHERE state IN ('done', 'cancelled') AND finished_at IS NOT NULL AND finished_at < ${before} AND (plan IS NOT NULL OR (flow = 'order-export' AND payload IS NOT NULL))`,
+    deleteOldEvents: (before: number): Statement => sql`DELETE FROM events WHERE handled_at IS NOT NULL AND handled_at < ${before}`,
+    deleteOldAudit: (before: number): Statement => sql`DELETE FROM audit_log WHERE at < ${before}`,
   };
 }
