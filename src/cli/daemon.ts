@@ -14,6 +14,7 @@ import type { FlowHandler } from '../engine/flow-handler.ts';
 import type { Logger } from '../lib/log.ts';
 import { createServer } from '../server/app.ts';
 import { pruneStore } from './retention.ts';
+import { notifierFor } from './notify.ts';
 import { resolveAuthSettings } from '../server/settings.ts';
 import type { JobRecord } from '../store/store.ts';
 import { openHub, type Hub, type HubParts } from './compose.ts';
@@ -116,6 +117,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     });
     schedulers.set('(retention)', retention);
     retention.start();
+    // Notifications (profiles.<p>.notify): checked every 15 s, grouped and rate-limited per profile.
+    const notifier = notifierFor(hub, config, logger);
+    if (notifier !== null) {
+      const notify = createScheduler({
+        every: 15_000,
+        run: () => notifier.runOnce(),
+        onError: (error) => logger.warn({ err: error }, 'notification check failed; the next check tries again'),
+      });
+      schedulers.set('(notify)', notify);
+      notify.start();
+    }
     hub.worker.start();
   } catch (error) {
     await Promise.all([...schedulers.values()].map((s) => s.stop()));

@@ -135,6 +135,14 @@ export function createDashboardPort(store: Store, options: { reload?: (actor: st
         lastSuccessAt: isoOrNull(p.lastSuccessAt),
       }));
     },
+    async audit(query) {
+      const entries = await store.listAudit({
+        ...(query.jobId === undefined ? {} : { jobId: query.jobId }),
+        ...(query.before === undefined ? {} : { before: Date.parse(query.before) }),
+        limit: query.limit ?? 100,
+      });
+      return entries.map((e) => ({ at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, profile: e.profile, jobId: e.jobId, detail: e.detail }));
+    },
     async resume(profile, actor) {
       if (!(await store.listProfiles()).some((p) => p.profile === profile)) return { ok: false, code: 'not-found', reason: `no profile ${profile}` };
       const result = await resumeProfile(store, profile, actor);

@@ -1,5 +1,6 @@
 /** `shopwire replay <job>`: run a done, failed or cancelled job again, now. */
 import type { Command } from 'commander';
+import { cliActor } from './resume.ts';
 import { ShopwireError } from '../lib/errors.ts';
 import { openHub } from './compose.ts';
 import { commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
@@ -20,6 +21,7 @@ export function register(program: Command): void {
         const existing = await findJobByRef(hub.store, config, ref, options.profile, 'replay');
         const replayed = existing.state === 'retrying' ? await hub.store.retryJob(existing.id) : await hub.store.replayJob(existing.id);
         if (!replayed.ok) throw new ShopwireError(`replay: ${replayed.reason}`, { code: `cli.${replayed.code}`, kind: 'data' });
+        await hub.store.addAudit({ actor: cliActor(), action: existing.state === 'retrying' ? 'retry' : 'replay', profile: existing.profile, jobId: existing.id, detail: 'shopwire replay' });
         await hub.worker.runOnce();
         const job = (await hub.store.getJob(existing.id))!;
         if (options.json) printJson(jobJson(job));

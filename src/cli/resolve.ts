@@ -6,6 +6,7 @@
  * import once (not created).
  */
 import type { Command } from 'commander';
+import { cliActor } from './resume.ts';
 import { resolveImport } from '../engine/resolve-import.ts';
 import { ShopwireError } from '../lib/errors.ts';
 import { openHub } from './compose.ts';
@@ -42,6 +43,14 @@ export function register(program: Command): void {
         const jobId = (await findJobByRef(hub.store, config, ref, options.profile, 'resolve')).id;
         const result = await resolveImport(hub.store, jobId, finding);
         if (!result.ok) throw new ShopwireError(`resolve: ${result.reason}`, { code: `cli.${result.code}`, kind: 'data' });
+        const resolved = await hub.store.getJob(jobId);
+        await hub.store.addAudit({
+          actor: cliActor(),
+          action: 'resolve',
+          profile: resolved?.profile ?? null,
+          jobId,
+          detail: finding.created ? `the sales order exists in Cetec (quote ${finding.quotes.join(', ') || 'unknown'}, order ${finding.orders.join(', ') || 'unknown'})` : 'the sales order does not exist in Cetec: import sent once',
+        });
         await hub.worker.runOnce();
         const job = (await hub.store.getJob(jobId))!;
         if (options.json) printJson(jobJson(job));

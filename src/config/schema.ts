@@ -100,6 +100,28 @@ export const healSchema = z.strictObject({
   maxProbeSeconds: z.number().positive().max(86_400).default(D.heal.maxProbeSeconds),
 });
 
+/** Who is told, and how, when the profile needs a person (docs/operations.md). */
+export const notifySchema = z.strictObject({
+  /** Webhook URLs are credentials: named by secret (environment or secrets file). */
+  webhooks: z.array(z.strictObject({ urlEnv: secretName, format: z.enum(['generic', 'slack', 'teams']).default('generic') })).default([]),
+  email: z
+    .strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(587),
+      /** starttls (587), implicit (465), or none (only for a loopback SMTP relay). */
+      tls: z.enum(['starttls', 'implicit', 'none']).default('starttls'),
+      userEnv: secretName.optional(),
+      passwordEnv: secretName.optional(),
+      from: z.string().min(3),
+      to: z.array(z.string().min(3)).min(1),
+    })
+    .optional(),
+  /** An outside system failing this long is announced (and its recovery). */
+  outageMinutes: z.number().positive().default(10),
+  /** At most one message per profile this often; what comes up meanwhile goes out together. */
+  minIntervalMinutes: z.number().positive().default(15),
+});
+
 export const profileSchema = z.strictObject({
   extends: z.string().optional(),
   paperless: paperlessSettingsSchema.default(() => paperlessSettingsSchema.parse({})),
@@ -108,6 +130,7 @@ export const profileSchema = z.strictObject({
   discovery: discoverySchema.default(() => discoverySchema.parse({})),
   retry: retrySchema.default(() => retrySchema.parse({})),
   heal: healSchema.default(() => healSchema.parse({})),
+  notify: notifySchema.optional(),
   translation: orderTranslationOptionsSchema.default(() => orderTranslationOptionsSchema.parse({})),
 });
 

@@ -123,6 +123,9 @@ export type SystemStatus = {
   nextTryAt: string | null;
 };
 
+/** One operator action: who, when, what. */
+export type AuditView = { at: string; actor: string; action: string; profile: string | null; jobId: string | null; detail: string | null };
+
 export type ProfileStatus = {
   profile: string;
   paused: boolean;
@@ -224,6 +227,8 @@ export interface DashboardPort {
   act(action: ActionName, jobId: string, actor: string): Promise<ActionResult>;
   /** Store reachable (for /readyz). */
   health(): Promise<StoreHealth>;
+  /** The audit log, newest first: of one job, or all (`before`: ISO time to page back from). */
+  audit(query: { jobId?: string; before?: string; limit?: number }): Promise<AuditView[]>;
   /** Resumes a paused profile now (recorded in the audit log with `actor`). */
   resume(profile: string, actor: string): Promise<{ ok: true; wasPausedFor: string | null } | { ok: false; code: 'not-found' | 'invalid-state'; reason: string }>;
 }

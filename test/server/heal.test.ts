@@ -73,3 +73,33 @@ describe('a paused profile during an outage', () => {
     assert.equal((await h.app.inject({ method: 'POST', url: '/api/v1/profiles/nope/resume', headers: { authorization: `Bearer ${API_TOKEN}` } })).statusCode, 404);
   });
 });
+
+describe('the audit log', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
+  test('a retry from the dashboard shows on the job page with who did it, and exports as CSV and JSON', async () => {
+    const { cookie, csrf } = await login(h.app);
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/jobs/j-180/retry',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' },
+      payload: new URLSearchParams({ _csrf: csrf, confirmed: '1' }).toString(),
+    });
+    assert.equal(res.statusCode, 303, res.body.slice(0, 200));
+    const page = await h.app.inject({ url: '/jobs/j-180', headers: { cookie } });
+    assert.match(page.body, /data-history[\s\S]*<tr data-audit-action="retry"><td><time[^>]*>[^<]*<\/time><\/td><td>admin<\/td><td>retry<\/td>/);
+    const csv = await h.app.inject({ url: '/api/v1/audit?format=csv', headers: { authorization: `Bearer ${API_TOKEN}` } });
+    assert.equal(csv.statusCode, 200);
+    assert.match(String(csv.headers['content-type']), /^text\/csv/);
+    const lines = csv.body.trim().split('\r\n');
+    assert.equal(lines[0], '"at","actor","action","profile","job","detail"');
+    assert.match(lines[1]!, /^"[^"]+","admin","retry","prod","j-180",""$/);
+    const json = await h.app.inject({ url: '/api/v1/audit?jobId=j-180', headers: { authorization: `Bearer ${API_TOKEN}` } });
+    assert.equal(json.json().entries[0].action, 'retry');
+    assert.equal((await h.app.inject({ url: '/api/v1/audit?limit=0', headers: { authorization: `Bearer ${API_TOKEN}` } })).statusCode, 400);
+  });
+});

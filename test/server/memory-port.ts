@@ -177,6 +177,13 @@ export function createMemoryPort(options: { now: () => number }): MemoryPort {
     async health() {
       return health;
     },
+    async audit(query) {
+      return actions
+        .filter((a) => query.jobId === undefined || a.jobId === query.jobId)
+        .map((a) => ({ at: iso(), actor: a.actor, action: a.action, profile: a.profile ?? jobs.get(a.jobId)?.profile ?? null, jobId: a.jobId === '' ? null : a.jobId, detail: null }))
+        .reverse()
+        .slice(0, query.limit ?? 100);
+    },
     async resume(profile, actor) {
       const status = profiles.get(profile);
       if (status === undefined) return { ok: false, code: 'not-found', reason: `no profile ${profile}` };

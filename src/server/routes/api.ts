@@ -52,6 +52,27 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     });
   }
 
+  app.get<{ Querystring: { jobId?: string; before?: string; limit?: string; format?: string } }>('/api/v1/audit', api, async (request, reply) => {
+    const q = request.query;
+    const limit = q.limit === undefined ? 1000 : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) return apiError(reply, 400, 'bad-query', 'limit: a whole number from 1 to 10000');
+    if (q.before !== undefined && Number.isNaN(Date.parse(q.before))) return apiError(reply, 400, 'bad-query', 'before: an ISO time');
+    const entries = await ctx.port.audit({ ...(q.jobId ? { jobId: q.jobId } : {}), ...(q.before ? { before: q.before } : {}), limit });
+    if (q.format === 'csv') {
+      const cell = (v: string | null): string => {
+        const text = v ?? '';
+        // Quoted, and a leading = + - @ neutralised so a spreadsheet does not run it as a formula.
+        return `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replaceAll('"', '""')}"`;
+      };
+      const rows = [['at', 'actor', 'action', 'profile', 'job', 'detail'], ...entries.map((e) => [e.at, e.actor, e.action, e.profile, e.jobId, e.detail])];
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="shopwire-audit.csv"')
+        .send(`${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`);
+    }
+    return sendJson(reply, { entries });
+  });
+
   app.post<{ Params: { profile: string } }>('/api/v1/profiles/:profile/resume', api, async (request, reply) => {
     const actor = principalOf(request)?.user ?? 'unknown';
     const result = await ctx.port.resume(request.params.profile, actor);

@@ -90,7 +90,7 @@ export async function pageRoutes(app: FastifyInstance, ctx: ServerContext): Prom
         user,
         // Follow a job that is still moving; a finished one stays still.
         ...(job.state === 'pending' || job.state === 'running' || job.state === 'retrying' ? { refreshSeconds: ctx.refreshSeconds } : {}),
-        body: jobBody(job, user.csrf, ctx.now(), did ? DONE_NOTICE[did] : undefined),
+        body: jobBody(job, user.csrf, ctx.now(), did ? DONE_NOTICE[did] : undefined, await ctx.port.audit({ jobId: job.id, limit: 50 })),
       }),
     );
   });

@@ -1,7 +1,7 @@
 import { redactValue } from '../../lib/redact.ts';
 import { adviceFor } from '../advice.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { FLOW_LABELS, type ActionName, type JobDetail, type JobState, type TransferView } from '../ports.ts';
+import { FLOW_LABELS, type ActionName, type AuditView, type JobDetail, type JobState, type TransferView } from '../ports.ts';
 import { stateBadge, when } from './layout.ts';
 import { planView, warningsView } from './plan-view.ts';
 import { summarizeSource } from './source-summary.ts';
@@ -22,7 +22,18 @@ const ACTION_TEXT: Record<ActionName, { label: string; confirm: string }> = {
   cancel: { label: 'Cancel', confirm: 'Cancel this job? It will not run again unless replayed.' },
 };
 
-export function jobBody(job: JobDetail, csrf: string, nowMs: number, notice?: string): SafeHtml {
+/** Who did what to the job, newest first (the audit log). */
+function historyBox(audit: AuditView[], nowMs: number): SafeHtml {
+  if (audit.length === 0) return html``;
+  return html`<section aria-labelledby="history-h" data-history>
+    <h2 id="history-h">Operator actions</h2>
+    <table><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Detail</th></tr></thead>
+    <tbody>${audit.map((a) => html`<tr data-audit-action="${a.action}"><td>${when(a.at, nowMs)}</td><td>${a.actor}</td><td>${a.action}</td><td>${a.detail ?? ''}</td></tr>`)}</tbody></table>
+    <p class="muted">All of them: <a href="/api/v1/audit?format=csv">the audit log as CSV</a>.</p>
+  </section>`;
+}
+
+export function jobBody(job: JobDetail, csrf: string, nowMs: number, notice?: string, audit: AuditView[] = []): SafeHtml {
   const summary = summarizeSource(job.flow, job.source);
   return html`<h1>${FLOW_LABELS[job.flow]} ${job.key} <span class="muted">(${job.profile})</span></h1>
   ${notice ? html`<p class="notice" role="status" data-notice>${notice}</p>` : ''}
@@ -37,6 +48,7 @@ export function jobBody(job: JobDetail, csrf: string, nowMs: number, notice?: st
   </dl>
   ${job.lastError ? errorBox(job) : ''}
   ${actions(job, csrf)}
+  ${historyBox(audit, nowMs)}
   ${job.result !== null && job.result !== undefined ? html`<section aria-labelledby="result-h" data-result><h2 id="result-h">Result</h2><p>${resultSummary(job.result)}</p><details><summary>Result as stored</summary>${jsonBlock(job.result)}</details></section>` : ''}
   ${summary
     ? html`<section aria-labelledby="source-h" data-source>
