@@ -41,7 +41,9 @@ describe('createHttpTarget against a faulty server', () => {
     const t = createHttpTarget({
       system: 'cetec',
       baseUrl: server.url,
-      timeoutMs: 200,
+      // Room for a loaded 2-core machine: a slow first answer must not time out and be retried.
+      // Only the tests of a hanging server shorten it.
+      timeoutMs: 10_000,
       concurrency: 4,
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 },
       breaker: false,
@@ -129,7 +131,7 @@ describe('createHttpTarget against a faulty server', () => {
       server.faults.script('POST /write', [fault]);
       const recorder = memoryRecorder();
       await assert.rejects(
-        target({ recorder }).requestJson({ method: 'POST', path: '/write', body: {}, endpoint: 'write', retrySafe: false }),
+        target({ recorder, ...(fault.kind === 'hang' ? { timeoutMs: 300 } : {}) }).requestJson({ method: 'POST', path: '/write', body: {}, endpoint: 'write', retrySafe: false }),
         (e: unknown) => e instanceof HttpAmbiguousError && e.kind === 'ambiguous',
         `fault ${fault.kind} must be ambiguous`,
       );
@@ -150,7 +152,8 @@ describe('createHttpTarget against a faulty server', () => {
     for (const [fault, code] of cases) {
       server.faults.clear();
       server.faults.script('POST /write', [fault]);
-      await assert.rejects(target().requestJson({ method: 'POST', path: '/write', body: {}, endpoint: 'write', retrySafe: false }), (e: unknown) => {
+      const t = target(fault.kind === 'hang' ? { timeoutMs: 300 } : {});
+      await assert.rejects(t.requestJson({ method: 'POST', path: '/write', body: {}, endpoint: 'write', retrySafe: false }), (e: unknown) => {
         assert.ok(e instanceof HttpAmbiguousError, `${fault.kind}: ${String(e)}`);
         assert.equal(e.code, code, fault.kind);
         return true;
