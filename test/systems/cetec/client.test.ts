@@ -60,7 +60,9 @@ describe('Cetec client against the emulator', () => {
     const c = createCetecClient({
       baseUrl: emu.url,
       token: TOKEN,
-      timeoutMs: 200,
+      // Room for a loaded 2-core machine (a 200 ms deadline timed out and retried a slow first
+      // answer); only the hanging-server case shortens it.
+      timeoutMs: 10_000,
       importSourceName: 'PAPERLESS',
       recorder,
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 },
@@ -220,7 +222,7 @@ describe('Cetec client against the emulator', () => {
   ];
   for (const [name, fault] of lostAnswers) {
     test(`importOrders: ${name} → ambiguous, sent exactly once`, async () => {
-      const c = client();
+      const c = client(fault.kind === 'hang' ? { timeoutMs: 300 } : {});
       emu.faults.script('POST /importjson/quotes', [fault]);
       await expectError(c.importOrders([order('amb')]), CetecAmbiguousError, 'cetec.ambiguous');
       assert.equal(emu.journal().filter((e) => e.path === '/importjson/quotes').length, 1, 'never repeated');
