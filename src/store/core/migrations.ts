@@ -18,6 +18,14 @@ export function migrationMethods(ctx: CoreContext, options: MigrationOptions): P
   return {
     async migrate() {
       const files = (await readdir(options.migrationsDir)).filter((f) => /^\d{4}-[a-z0-9-]+\.sql$/.test(f)).sort();
+      // Versions are the numbers; two files with one number would leave the second unapplied
+      // without a word (two branches adding their migration at once).
+      const seen = new Map<number, string>();
+      for (const file of files) {
+        const other = seen.get(Number(file.slice(0, 4)));
+        if (other !== undefined) throw new Error(`migrations ${other} and ${file} in ${options.migrationsDir} share a version number`);
+        seen.set(Number(file.slice(0, 4)), file);
+      }
       const applied: string[] = [];
       for (const file of files) {
         const version = Number(file.slice(0, 4));
