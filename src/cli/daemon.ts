@@ -59,9 +59,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const outcome = reloadConfig(config);
     if (outcome.ok) {
       logger.info({ actor, file: outcome.file, applied: outcome.applied, needsRestart: outcome.needsRestart }, outcome.needsRestart.length > 0 ? 'config reloaded; some changes need a restart' : 'config reloaded');
+      // A paused profile may have waited on exactly this fix: probe every paused one now instead
+      // of at its next backoff step.
+      hub.resumer.runOnce({ force: true }).catch((error: unknown) => logger.warn({ err: error }, 'probing paused profiles after the reload failed'));
     } else {
       logger.warn({ actor, file: outcome.file, problems: outcome.problems }, 'config not reloaded: the file has problems; the running config is kept');
     }
+    const detail = outcome.ok
+      ? `reloaded ${outcome.file}; applied: ${outcome.applied.join(', ') || 'nothing'}${outcome.needsRestart.length > 0 ? `; needs a restart: ${outcome.needsRestart.join(', ')}` : ''}`
+      : `refused ${outcome.file}: ${outcome.problems.length} problem(s); the running config is kept`;
+    hub.store.addAudit({ actor, action: 'config-reload', detail }).catch((error: unknown) => logger.warn({ err: error }, 'recording the reload in the audit log failed'));
     return outcome;
   };
   const server = createServer({

@@ -48,6 +48,15 @@ test('run reloads its config on SIGHUP: a broken file is refused, a mapping fix 
     assert.equal(done.state, 'done');
     assert.equal(hub.child.exitCode, null, 'the same process, never restarted');
 
+    // Both reloads are in the audit log, who asked and what came of it.
+    const reloads = await until('both reloads in the audit log', async () => {
+      const entries = (await store.listAudit()).filter((e) => e.action === 'config-reload');
+      return entries.length >= 2 ? entries : undefined;
+    }, 30_000);
+    assert.ok(reloads.every((e) => e.actor === 'SIGHUP'));
+    assert.ok(reloads.some((e) => /^refused .*1 problem/.test(e.detail ?? '')), JSON.stringify(reloads));
+    assert.ok(reloads.some((e) => /^reloaded .*applied: profiles\.shop\.translation/.test(e.detail ?? '')), JSON.stringify(reloads));
+
     // At info, HTTP requests (the dashboard's auto-refresh) are not logged.
     const url = /dashboard (http:\/\/\S+)\//.exec(hub.stdout())![1]!;
     for (let i = 0; i < 3; i++) assert.equal((await fetch(`${url}/healthz`)).status, 200);

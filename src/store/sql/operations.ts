@@ -7,7 +7,11 @@ export function operationStatements(d: Dialect) {
   return {
     selectHealth: (profile: string, system: string): Statement => sql`SELECT * FROM system_health WHERE profile = ${profile} AND system = ${system}`,
     selectAllHealth: (): Statement => sql`SELECT * FROM system_health ORDER BY profile, system`,
-    /** A failure: the outage starts now unless it already runs; the count grows. */
+    /**
+     * A failure: the outage starts now unless it already runs; the count grows. A failure that
+     * knows no next try (a job's call refused while its profile pauses) keeps the one a probe
+     * scheduled, instead of showing "next try never" during an outage.
+     */
     upsertFailure: (profile: string, system: string, at: number, code: string, message: string, nextTryAt: number | null): Statement => sql`
       INSERT INTO system_health (profile, system, failing_since, failures, last_error_code, last_error_message, last_error_at, next_try_at)
       VALUES (${profile}, ${system}, ${at}, 1, ${code}, ${message}, ${at}, ${nextTryAt})
@@ -17,7 +21,7 @@ export function operationStatements(d: Dialect) {
         last_error_code = excluded.last_error_code,
         last_error_message = excluded.last_error_message,
         last_error_at = excluded.last_error_at,
-        next_try_at = excluded.next_try_at`,
+        next_try_at = COALESCE(excluded.next_try_at, system_health.next_try_at)`,
     /** A success ends any outage; the last error stays for the record. */
     upsertSuccess: (profile: string, system: string, at: number): Statement => sql`
       INSERT INTO system_health (profile, system, failing_since, failures, last_ok_at)
