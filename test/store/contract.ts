@@ -447,7 +447,7 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         const second = await store.recordHealth('prod', 'cetec', { ok: false, code: 'http.timeout', message: 'no answer', nextTryAt: clock.now + 60_000 });
         assert.deepEqual([second.after.failingSince, second.after.failures, second.after.lastErrorCode, second.after.lastErrorAt], [start, 2, 'http.timeout', clock.now]);
         // A failure that knows no next try keeps the one already scheduled.
-        const third = await store.recordHealth('prod', 'cetec', { ok: false, code: 'cetec.auth_failed', message: 'refused', nextTryAt: null });
+        const third = await store.recordHealth('prod', 'cetec', { ok: false, code: 'http.timeout', message: 'no answer again', nextTryAt: null });
         assert.deepEqual([third.after.failures, third.after.nextTryAt], [3, clock.now + 60_000]);
         clock.advance(1_000);
         const ok = await store.recordHealth('prod', 'cetec', { ok: true });
