@@ -13,6 +13,7 @@
  * - duties.ts: leases on once-only duties (a profile's discovery) shared by several processes;
  * - events.ts: the event inbox and the integration actions linked to jobs;
  * - tenant-facts.ts: what a self-test established about a profile's tenant;
+ * - notify-state.ts: what the notifier announced per profile;
  * - migrations.ts: applying the dialect's migration files;
  * - operations.ts: outside systems' health, the audit log, dashboard sessions, retention;
  * - context.ts: what they share (database, clock, a job's writes deferred to its next commit).
@@ -28,6 +29,7 @@ import { migrationMethods, type MigrationOptions } from './core/migrations.ts';
 import { partLockMethods } from './core/part-locks.ts';
 import { profileMethods } from './core/profiles.ts';
 import { tenantFactMethods } from './core/tenant-facts.ts';
+import { notifyStateMethods } from './core/notify-state.ts';
 import { transferMethods } from './core/transfers.ts';
 import { operationMethods } from './core/operations.ts';
 
@@ -52,6 +54,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
     ...dutyMethods(ctx),
     ...eventMethods(ctx),
     ...tenantFactMethods(ctx),
+    ...notifyStateMethods(ctx),
     sharedSlots: null,
     ...operationMethods(options.db, options.dialect, options.clock),
     close: () => ctx.db.close(),

@@ -322,6 +322,14 @@ export interface Store {
   /** Replaces those facts (redacted). */
   saveTenantFacts(profile: string, system: string, facts: unknown): Promise<void>;
 
+  /** The notifier's state of a profile (JSON, unvalidated) and its version, or null before its first write. */
+  getNotifyState(profile: string): Promise<{ state: unknown; version: number } | null>;
+  /**
+   * Writes it if it is still `expectedVersion` (null: no state yet); false when another process
+   * wrote first (then nothing is written: read again). Of several writers of one version, one wins.
+   */
+  saveNotifyState(profile: string, state: unknown, expectedVersion: number | null): Promise<boolean>;
+
   /**
    * Takes a once-only duty (`discovery:<profile>`) for `owner` until now + `leaseMs`, or renews it
    * when `owner` already holds it. True when `owner` holds it now; false while another owner's

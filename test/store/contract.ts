@@ -501,5 +501,28 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         assert.deepEqual([kept.state, kept.plan], ['done', null]);
         assert.deepEqual(await store.listTransfers(job.id), []);
       }));
+
+    it('notifier state: written compare-and-set; of two writers of one version, one wins', () =>
+      withStore(async (store, _clock, second) => {
+        assert.equal(await store.getNotifyState('prod'), null);
+        assert.equal(await store.saveNotifyState('prod', { pauseReason: 'x' }, null), true);
+        assert.equal(await store.saveNotifyState('prod', { pauseReason: 'y' }, null), false, 'a second first write loses');
+        const v1 = (await store.getNotifyState('prod'))!;
+        assert.deepEqual(v1.state, { pauseReason: 'x' });
+        const other = second ? await second() : store;
+        try {
+          const results = await Promise.all([
+            store.saveNotifyState('prod', { pauseReason: 'a' }, v1.version),
+            other.saveNotifyState('prod', { pauseReason: 'b' }, v1.version),
+          ]);
+          assert.equal(results.filter(Boolean).length, 1, 'exactly one write of the version wins');
+          const v2 = (await store.getNotifyState('prod'))!;
+          assert.deepEqual(v2.state, { pauseReason: results[0] ? 'a' : 'b' });
+          assert.equal(await store.saveNotifyState('prod', { pauseReason: 'stale' }, v1.version), false);
+          assert.equal(await store.getNotifyState('other'), null, 'per profile');
+        } finally {
+          if (other !== store) await other.close();
+        }
+      }));
   });
 }
