@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ShopwireError } from '../lib/errors.ts';
 import { openConfiguredStore } from './compose.ts';
-import { commandConfig, describeJob, jobJson, printJson } from './context.ts';
+import { cliActor, commandConfig, describeJob, jobJson, printJson } from './context.ts';
 import { findJobByRef, JOB_ARGUMENT, withProfileOption } from './job-ref.ts';
 
 export function register(program: Command): void {
@@ -21,6 +21,7 @@ export function register(program: Command): void {
         const job = await findJobByRef(store, config, ref, options.profile, 'cancel');
         const result = await store.cancelJob(job.id, options.reason);
         if (!result.ok) throw new ShopwireError(`cancel: ${result.reason}`, { code: `cli.${result.code}`, kind: 'data' });
+        await store.addAudit({ actor: cliActor(), action: 'cancel', profile: job.profile, jobId: job.id, detail: `shopwire cancel: ${options.reason}` });
         if (options.json) printJson(jobJson(result.job));
         else process.stdout.write(`${describeJob(result.job)}\n`);
       } finally {

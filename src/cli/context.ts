@@ -3,6 +3,7 @@
  * stderr, and helpers to print jobs. Kept apart from compose.ts, which builds the running parts.
  */
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/load.ts';
 import { createLogger, type Logger } from '../lib/log.ts';
@@ -11,6 +12,15 @@ import type { JobRecord } from '../store/store.ts';
 
 /** Epoch milliseconds as ISO 8601, or null. */
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** Who acts from the command line, for the audit log: `cli:<OS user>`. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
 
 export function commandConfig(command: Command): Config {
   return loadConfig({ file: command.optsWithGlobals().config as string | undefined });

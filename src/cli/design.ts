@@ -17,10 +17,10 @@ import { designSchema, describeIssue, type CommonDesign } from '../systems/cable
 import { payloadHash } from '../systems/cablebuilder/send-design-contract.ts';
 import { toDesignPartRevision, topDesignOf } from '../translate/design-to-cetec/plan.ts';
 import { cableBuilderClientFrom, cableBuilderWiring, designJobKey, designProfile } from './cablebuilder.ts';
-import { openHub } from './compose.ts';
+import { openConfiguredStore, openHub } from './compose.ts';
 import { finalOutcome, type DesignReporter } from '../engine/design-report.ts';
 import type { JobRecord, Store } from '../store/store.ts';
-import { commandLogger } from './context.ts';
+import { cliActor, commandLogger } from './context.ts';
 import { DEFAULT_DESIGN_TRANSLATION_OPTIONS, type DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
 
 /** `cablebuilder.translation` from the config file (defaults when absent). */
@@ -72,6 +72,21 @@ function printWrite(result: DesignWriteResult, json: boolean): void {
   process.exitCode = result.ok ? 0 : 1;
 }
 
+async function auditDesignWrite(config: Config, name: 'update' | 'create', body: CommonDesign, result: DesignWriteResult): Promise<void> {
+  const store = await openConfiguredStore(config);
+  try {
+    const failed = result.results.filter((r) => !r.success).length;
+    await store.addAudit({
+      actor: cliActor(),
+      action: `design-${name}`,
+      profile: designProfile(config),
+      detail: `shopwire design ${name} ${body.detail.design}#${body.detail.designAlternative}: ${result.results.length - failed} attribute(s) stored${failed > 0 ? `, ${failed} not stored` : ''}`,
+    });
+  } finally {
+    await store.close();
+  }
+}
+
 export function describeDesign(d: CommonDesign): string {
   const x = d.detail;
   const flags = [`v${x.version ?? '?'}`, x.valid ? 'valid' : 'NOT valid', x.approved ? 'approved' : 'not approved', x.inERP ? 'in ERP' : 'not in ERP'];
@@ -120,9 +135,13 @@ export function register(program: Command): void {
       .option('--json', 'print the answer as JSON')
       .action(async (file: string, options: { json?: boolean }, command: Command) => {
         const body = readDesignFile(file);
-        const client = clientFrom(command, loadOptionalConfig(command));
+        const config = loadOptionalConfig(command);
+        const client = clientFrom(command, config);
         try {
-          printWrite(name === 'update' ? await client.updateDesign(body) : await client.createDesign(body), options.json === true);
+          const result = name === 'update' ? await client.updateDesign(body) : await client.createDesign(body);
+          // A change made in CableBuilder by hand: in the audit log when there is a store to keep it.
+          if (config !== null) await auditDesignWrite(config, name, body, result);
+          printWrite(result, options.json === true);
         } finally {
           await client.close();
         }
@@ -154,8 +173,19 @@ export function register(program: Command): void {
           key: designJobKey(code, alternative),
           payload: designs,
           payloadHash: payloadHash(designs),
-          trigger: { kind: 'cli', actor: process.env.USER ?? 'cli' },
+          trigger: { kind: 'cli', actor: cliActor() },
         });
+        const was = queued.job.state;
+        const did = queued.created
+          ? 'a new import job'
+          : !queued.changed && was === 'done'
+            ? 'this version is already in Cetec: nothing done'
+            : was === 'needs-attention' || was === 'retrying'
+              ? `retried now (was ${was})`
+              : was === 'cancelled'
+                ? 'replayed (was cancelled)'
+                : `run now (was ${was}${queued.changed ? ', design changed' : ''})`;
+        await hub.store.addAudit({ actor: cliActor(), action: 'design-pull', profile, jobId: queued.job.id, detail: `shopwire design pull ${code}#${alternative}: ${did}` });
         if (!queued.created && !queued.changed && queued.job.state === 'done') {
           process.stdout.write(`${code}#${alternative}: this version is already in Cetec (job ${queued.job.id}); \`shopwire replay ${queued.job.id}\` imports it again\n`);
           return;

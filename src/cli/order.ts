@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { ShopwireError } from '../lib/errors.ts';
 import { openHub } from './compose.ts';
-import { commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
+import { cliActor, commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
 
 export function register(program: Command): void {
   program
@@ -30,8 +30,19 @@ export function register(program: Command): void {
           flow: 'order-export',
           profile,
           key: numberText,
-          trigger: { kind: 'cli', actor: process.env.USER ?? 'cli' },
+          trigger: { kind: 'cli', actor: cliActor() },
         });
+        // What the operator asked for, and what it did to the order's job (before it runs, so a crash keeps it).
+        const did = created
+          ? 'a new export job'
+          : queued.state === 'done'
+            ? 'already exported: nothing done'
+            : queued.state === 'needs-attention' || queued.state === 'retrying'
+              ? `retried now (was ${queued.state})`
+              : queued.state === 'cancelled'
+                ? 'replayed (was cancelled)'
+                : `run now (was ${queued.state})`;
+        await hub.store.addAudit({ actor: cliActor(), action: 'order', profile, jobId: queued.id, detail: `shopwire order ${numberText}: ${did}` });
         if (!created && queued.state === 'done') {
           if (options.json) printJson(jobJson(queued));
           else process.stdout.write(`${describeJob(queued)}\nalready exported; \`shopwire replay ${queued.id}\` exports it again\n`);

@@ -1,9 +1,8 @@
 /** `shopwire replay <job>`: run a done, failed or cancelled job again, now. */
 import type { Command } from 'commander';
-import { cliActor } from './resume.ts';
 import { ShopwireError } from '../lib/errors.ts';
 import { openHub } from './compose.ts';
-import { commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
+import { cliActor, commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
 import { findJobByRef, JOB_ARGUMENT, withProfileOption } from './job-ref.ts';
 
 export function register(program: Command): void {

@@ -6,11 +6,10 @@
  * import once (not created).
  */
 import type { Command } from 'commander';
-import { cliActor } from './resume.ts';
 import { resolveImport } from '../engine/resolve-import.ts';
 import { ShopwireError } from '../lib/errors.ts';
 import { openHub } from './compose.ts';
-import { commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
+import { cliActor, commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
 import { findJobByRef, JOB_ARGUMENT, withProfileOption } from './job-ref.ts';
 
 type ResolveOptions = { created?: boolean; notCreated?: boolean; quote?: string; order?: string; profile?: string; json?: boolean };

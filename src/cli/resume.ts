@@ -3,20 +3,11 @@
  * instead of waiting for the running hub's next probe (it resumes them by itself once the system
  * accepts them; docs/engine.md). Recorded in the audit log as `cli:<user>`.
  */
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { resumeProfile } from '../engine/resume.ts';
 import { ShopwireError } from '../lib/errors.ts';
 import { openConfiguredStore } from './compose.ts';
-import { commandConfig } from './context.ts';
-
-export function cliActor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
-}
+import { cliActor, commandConfig } from './context.ts';
 
 export function register(program: Command): void {
   program

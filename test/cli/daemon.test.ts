@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { execFile } from 'node:child_process';
@@ -155,6 +155,22 @@ test('design pull (another process, same store) imports through a durable job an
   const second = await run(process.execPath, [bin, '--config', configPath, 'design', 'pull', 'CORE_2'], { env: { ...process.env, SHOPWIRE_LOG_LEVEL: 'silent' } });
   assert.match(second.stdout, /already in Cetec/);
   assert.equal(cetec.journal().length, calls);
+
+  // Both pulls, and a design changed in CableBuilder by hand, are in the audit log: who, when, what.
+  const file = path.join(path.dirname(configPath), 'core2-note.json');
+  writeFileSync(file, JSON.stringify({ detail: { design: 'CORE_2', designAlternative: 0 }, header: { attributes: [{ name: 'erpStatus', value: 'Checked by hand' }] } }));
+  const update = await run(process.execPath, [bin, '--config', configPath, 'design', 'update', file], { env: { ...process.env, SHOPWIRE_LOG_LEVEL: 'silent' } });
+  assert.match(update.stdout, /all 1 attribute\(s\) stored/);
+  const who = `cli:${userInfo().username}`;
+  const audit = (await daemon.hub.store.listAudit({ limit: 20 })).filter((e) => e.action.startsWith('design-')).reverse();
+  assert.deepEqual(
+    audit.map((e) => [e.action, e.actor, e.jobId, e.profile, e.detail]),
+    [
+      ['design-pull', who, job!.id, 'plant', 'shopwire design pull CORE_2#0: a new import job'],
+      ['design-pull', who, job!.id, 'plant', 'shopwire design pull CORE_2#0: this version is already in Cetec: nothing done'],
+      ['design-update', who, null, 'plant', 'shopwire design update CORE_2#0: 1 attribute(s) stored'],
+    ],
+  );
 });
 
 test('/metrics agrees with the store: jobs by state, finished exports, outbound call latencies', async () => {

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { generateBadOrder } from '../../emulators/paperless/generate-order.ts';
 import { findJobByRef } from '../../src/cli/job-ref.ts';
@@ -80,6 +80,34 @@ test('cancel, replay and resolve take the order number as well as the job id', a
   const unknown = await e2e.cli(['cancel', '424242']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /no job "424242"/);
+});
+
+test('every operator action from the command line is in the audit log: who (the OS user), when, what', async () => {
+  const started = Date.now();
+  const store = await e2e.store();
+  const bad = (await allJobs(store)).find((j) => j.key === String(BAD))!;
+  const good = (await allJobs(store)).find((j) => j.key === '2')!;
+  assert.equal(good.state, 'done');
+
+  assert.equal((await e2e.cli(['order', String(BAD)])).code, 1, 'the order still cannot be translated');
+  assert.equal((await e2e.cli(['order', '2'])).code, 0);
+  assert.equal((await e2e.cli(['cancel', String(BAD), '--reason', 'customer withdrew it'])).code, 0);
+  assert.equal((await e2e.cli(['replay', String(BAD)])).code, 1);
+  await store.updateProfile('shop', { paused: true, pausedReason: 'credentials refused (cetec.auth_failed): test' });
+  assert.equal((await e2e.cli(['resume'])).code, 0);
+
+  const who = `cli:${userInfo().username}`;
+  const entries = (await store.listAudit({ limit: 50 })).filter((e) => e.at >= started - 1000).reverse();
+  const seen = entries.map((e) => [e.action, e.actor, e.jobId, e.detail]);
+  assert.deepEqual(seen, [
+    ['order', who, bad.id, `shopwire order ${BAD}: retried now (was needs-attention)`],
+    ['order', who, good.id, 'shopwire order 2: already exported: nothing done'],
+    ['cancel', who, bad.id, 'shopwire cancel: customer withdrew it'],
+    ['replay', who, bad.id, 'shopwire replay'],
+    ['resume', who, null, 'resumed by hand (was paused: credentials refused (cetec.auth_failed): test)'],
+  ]);
+  for (const e of entries) assert.ok(e.at >= started - 1000 && e.at <= Date.now(), 'when');
+  assert.ok(entries.every((e) => e.profile === 'shop'));
 });
 
 test('status --check exits 3 when a system does not answer', async () => {
