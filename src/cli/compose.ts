@@ -126,6 +126,12 @@ export async function openHub(options: HubOptions): Promise<Hub> {
     },
   });
 
+  // A token is read at each call, so one fixed in the secrets file applies on a config reload
+  // (config/reload.ts); it must be set now, though: a missing one fails here, naming where.
+  const liveSecret = (name: string, usedAt: string): (() => string) => {
+    config.secret(name, usedAt);
+    return () => config.secret(name, usedAt);
+  };
   const paperlessClients = new Map<string, PaperlessClient>();
   const cetecClients = new Map<string, CetecClient>();
   const paperless = (name: string): PaperlessClient => {
@@ -134,7 +140,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
       const p = profileOf(name).paperless;
       client = createPaperlessClient({
         baseUrl: p.baseUrl,
-        token: config.secret(p.tokenEnv, `profiles.${name}.paperless.tokenEnv`),
+        token: liveSecret(p.tokenEnv, `profiles.${name}.paperless.tokenEnv`),
         timeoutMs: p.timeoutMs,
         ratePerMinute: p.ratePerMinute,
         recorder: metricsRecorder(nullRecorder, metrics),
@@ -149,7 +155,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
       const c = profileOf(name).cetec;
       client = createCetecClient({
         baseUrl: c.baseUrl,
-        token: config.secret(c.tokenEnv, `profiles.${name}.cetec.tokenEnv`),
+        token: liveSecret(c.tokenEnv, `profiles.${name}.cetec.tokenEnv`),
         timeoutMs: c.timeoutMs,
         concurrency: c.concurrency,
         ratePerSecond: c.ratePerSecond,

@@ -29,7 +29,8 @@ import type { CetecBomNode, CetecImportOrder, CetecImportResult, CetecPartUpdate
 export type CetecClientOptions = {
   /** Tenant URL without `/api`, e.g. `https://acme.cetecerp.com`. */
   baseUrl: string;
-  token: string;
+  /** The preshared token, or how to read it at each call (a token fixed in the secrets file applies on a config reload). */
+  token: string | (() => string);
   /** Per attempt: connect + headers + body. Default 30 s. */
   timeoutMs?: number;
   /** Calls in flight. Default 4. */
@@ -112,7 +113,8 @@ function numberList(v: unknown): number[] | null {
 }
 
 export function createCetecClient(options: CetecClientOptions): CetecClient {
-  registerSecret(options.token);
+  const token = (): string => (typeof options.token === 'function' ? options.token() : options.token);
+  registerSecret(token());
   // Policy: 4 calls in flight, the default retry and breaker (lib/http/policy.ts); each call says
   // whether it is retry-safe (see the top of this file).
   const policy: HttpPolicyOptions = {
@@ -207,7 +209,7 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
     const endpoint = 'part.get';
     let res: HttpResponse;
     try {
-      res = await call({ method: 'GET', path: `/api/part/${encodeURIComponent(prcpart)}`, query: { preshared_token: options.token }, endpoint, retrySafe: true }, ctx);
+      res = await call({ method: 'GET', path: `/api/part/${encodeURIComponent(prcpart)}`, query: { preshared_token: token() }, endpoint, retrySafe: true }, ctx);
     } catch (error) {
       fromHttpError(error, endpoint, true);
     }
@@ -223,9 +225,9 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
         {
           method: 'POST',
           path: '/api/partrevisiondefinition',
-          query: tokenInBody ? {} : { preshared_token: options.token },
+          query: tokenInBody ? {} : { preshared_token: token() },
           headers: { version: '2.0' },
-          body: tokenInBody ? { ...node, preshared_token: options.token } : node,
+          body: tokenInBody ? { ...node, preshared_token: token() } : node,
           endpoint: 'partrevisiondefinition',
         },
         ctx,
@@ -242,7 +244,7 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
           {
             method: 'POST',
             path: '/importjson/quotes',
-            query: { preshared_token: options.token, import_source_name: options.importSourceName },
+            query: { preshared_token: token(), import_source_name: options.importSourceName },
             // As the production exporter sent it (cetec.md §3): its imports succeeded on a real
             // tenant with this header; CY's without it. Either is evidenced; production's wins.
             headers: { version: '2.0' },
@@ -289,7 +291,7 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
       const endpoint = 'order.lookup';
       let res: HttpResponse;
       try {
-        res = await call({ method: 'GET', path: '/api/order', query: { preshared_token: options.token, external_key: key }, endpoint, retrySafe: true }, ctx);
+        res = await call({ method: 'GET', path: '/api/order', query: { preshared_token: token(), external_key: key }, endpoint, retrySafe: true }, ctx);
       } catch (error) {
         fromHttpError(error, endpoint, true);
       }
@@ -305,7 +307,7 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
       const endpoint = 'order.lookup';
       let res: HttpResponse;
       try {
-        res = await call({ method: 'GET', path: '/api/order', query: { preshared_token: options.token, external_key: key }, endpoint, retrySafe: true, expectJson: false }, ctx);
+        res = await call({ method: 'GET', path: '/api/order', query: { preshared_token: token(), external_key: key }, endpoint, retrySafe: true, expectJson: false }, ctx);
       } catch (error) {
         fromHttpError(error, endpoint, true);
       }
@@ -319,7 +321,7 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
       const endpoint = 'customer.probe';
       let res: HttpResponse;
       try {
-        res = await call({ method: 'GET', path: '/api/customer', query: { preshared_token: options.token, id: '0', columns: 'id' }, endpoint, retrySafe: true, expectJson: false }, ctx);
+        res = await call({ method: 'GET', path: '/api/customer', query: { preshared_token: token(), id: '0', columns: 'id' }, endpoint, retrySafe: true, expectJson: false }, ctx);
       } catch (error) {
         fromHttpError(error, endpoint, true);
       }
@@ -331,8 +333,8 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
         {
           method: 'PUT',
           path: '/api/partrevisiondefinition',
-          query: tokenInBody ? {} : { preshared_token: options.token },
-          body: tokenInBody ? { ...body, preshared_token: options.token } : body,
+          query: tokenInBody ? {} : { preshared_token: token() },
+          body: tokenInBody ? { ...body, preshared_token: token() } : body,
           endpoint: 'partrevisiondefinition.put',
         },
         ctx,
@@ -346,7 +348,7 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
       if (before !== null && before.description === body.description) return {};
       try {
         await idempotentWrite(
-          { method: 'PUT', path: '/api/part', query: { preshared_token: options.token, prcpart: body.prcpart, description: body.description }, endpoint: 'part.put' },
+          { method: 'PUT', path: '/api/part', query: { preshared_token: token(), prcpart: body.prcpart, description: body.description }, endpoint: 'part.put' },
           ctx,
         );
         return {};

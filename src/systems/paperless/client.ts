@@ -49,7 +49,8 @@ import type { ActionErrorRecord, ActionStatus, CustomTable, IntegrationAction, M
 export type PaperlessClientOptions = {
   /** e.g. `https://api.paperlessparts.com` (no version segment; `/v1` may be appended). */
   baseUrl: string;
-  token: string;
+  /** The API token, or how to read it at each call (a token fixed in the secrets file applies on a config reload). */
+  token: string | (() => string);
   /** Deadline of one attempt (default 60 s; an order is a few hundred kB). */
   timeoutMs?: number;
   /** Calls in flight (default 4). */
@@ -98,8 +99,9 @@ export interface PaperlessClient {
 type Call = Omit<HttpRequest, 'headers'>;
 
 export function createPaperlessClient(options: PaperlessClientOptions): PaperlessClient {
-  registerSecret(options.token);
-  const headers = { authorization: `API-Token ${options.token}` };
+  const token = (): string => (typeof options.token === 'function' ? options.token() : options.token);
+  registerSecret(token());
+  const headers = (): Record<string, string> => ({ authorization: `API-Token ${token()}` });
   const maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 60_000;
   // Policy: 4 calls in flight, Paperless's rate limit per minute when configured, the default
   // retry and breaker (lib/http/policy.ts); a 429 that names its wait only in the message is
@@ -133,12 +135,12 @@ export function createPaperlessClient(options: PaperlessClientOptions): Paperles
 
   async function requestWithMessageWait(call: Call): Promise<HttpResponse> {
     try {
-      return await target.requestJson({ ...call, headers });
+      return await target.requestJson({ ...call, headers: headers() });
     } catch (error) {
       const wait = rateLimitWait(error);
       if (!call.retrySafe || wait === undefined || error instanceof HttpUnavailableError && error.facts.retryAfterMs !== undefined || wait > maxRateLimitWaitMs) throw error;
       await new Promise((resolve) => setTimeout(resolve, wait));
-      return await target.requestJson({ ...call, headers });
+      return await target.requestJson({ ...call, headers: headers() });
     }
   }
 
