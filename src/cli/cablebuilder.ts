@@ -134,8 +134,8 @@ export function cableBuilderWiring(config: Config, logger: Logger, overrides: { 
       translate: (payload) => planDesignImport(parseStoredDesignPayload(payload), settings.translation, policy.accept).plan,
       tenant: parts.cetecTenant,
       retryPolicy: (p) => parts.profile(p).retry,
-      async onStateChange(job) {
-        await parts.onStateChange(job);
+      async onStateChange(job, ctx) {
+        await parts.onStateChange(job, ctx);
         // An outcome CableBuilder was not told in its answer ("queued", or a replay since) goes by Update Design.
         await reporterFor(parts.store)?.reportJob(job);
       },

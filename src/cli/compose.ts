@@ -17,7 +17,7 @@ import { erpCodeFor } from '../engine/erp-code.ts';
 import { createOrderExportHandler } from '../engine/order-export.ts';
 import { cetecPort, type CetecPort, type PaperlessPort } from '../engine/ports.ts';
 import { tenantBehaviour, type CetecTenantBehaviour } from '../engine/cetec-tenant.ts';
-import type { FlowHandler } from '../engine/flow-handler.ts';
+import type { FlowHandler, StateChangeContext } from '../engine/flow-handler.ts';
 import { createWorker, type Worker } from '../engine/worker.ts';
 import { createHealthTracker, systemOf, type HealthChange, type HealthTracker } from '../engine/health.ts';
 import { createResumer, type Resumer } from '../engine/resume.ts';
@@ -26,7 +26,7 @@ import { createMetrics, metricsRecorder, type Metrics } from '../lib/metrics.ts'
 import { nullRecorder } from '../lib/transfer.ts';
 import { pollingGate } from '../lib/http/shared-gate.ts';
 import { openStore } from '../store/open.ts';
-import type { JobRecord, Store } from '../store/store.ts';
+import type { JobRecord, RecorderOptions, Store } from '../store/store.ts';
 import { createCetecClient, type CetecClient } from '../systems/cetec/client.ts';
 import { createPaperlessClient, type PaperlessClient } from '../systems/paperless/client.ts';
 import { toOrderPlan } from '../translate/order-to-cetec/plan.ts';
@@ -54,7 +54,7 @@ export type HubParts = {
   cetecTenant(profile: string): Promise<CetecTenantBehaviour>;
   profile(name: string): Profile;
   /** Metrics and reporting every handler should call from its onStateChange. */
-  onStateChange(job: JobRecord): Promise<void>;
+  onStateChange(job: JobRecord, ctx?: StateChangeContext): Promise<void>;
 };
 
 export type Hub = {
@@ -119,7 +119,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
   const store: Store = new Proxy(rawStore, {
     get(target, property, receiver) {
       if (property === 'recorderFor') {
-        return (jobId: string, recorderOptions?: { deferEnds?: boolean }) => metricsRecorder(target.recorderFor(jobId, recorderOptions), metrics);
+        return (jobId: string, recorderOptions?: RecorderOptions) => metricsRecorder(target.recorderFor(jobId, recorderOptions), metrics);
       }
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
@@ -185,20 +185,20 @@ export async function openHub(options: HubOptions): Promise<Hub> {
   const cetecTenant = async (name: string): Promise<CetecTenantBehaviour> => tenantBehaviour((await store.getTenantFacts(name, 'cetec'))?.facts);
 
   const reporter = createActionReporter({ store, paperless: paperlessPort, logger });
-  const onStateChange = async (job: JobRecord): Promise<void> => {
+  const onStateChange = async (job: JobRecord, ctx?: StateChangeContext): Promise<void> => {
     if (job.state === 'done' || job.state === 'needs-attention') {
       metrics.jobFinished({ profile: job.profile, flow: job.flow, outcome: job.state === 'done' ? 'done' : 'failed' });
     }
-    if (job.flow === 'order-export' && byName.get(job.profile)?.paperless.integrationUuid) await reporter.reportJob(job);
-    if (job.flow === 'order-export' && job.state === 'done') await writeErpCode(job);
+    if (job.flow === 'order-export' && byName.get(job.profile)?.paperless.integrationUuid) await reporter.reportJob(job, ctx);
+    if (job.flow === 'order-export' && job.state === 'done') await writeErpCode(job, ctx);
   };
   /** The sales order's number onto the Paperless order; a failure is logged and healed by the re-check. */
-  const writeErpCode = async (job: JobRecord): Promise<void> => {
+  const writeErpCode = async (job: JobRecord, ctx?: StateChangeContext): Promise<void> => {
     const template = byName.get(job.profile)?.paperless.erpCode ?? null;
     const code = template === null ? null : erpCodeFor(job, template);
     if (code === null) return;
     try {
-      await paperless(job.profile).setOrderErpCode(Number(job.key), code);
+      await paperless(job.profile).setOrderErpCode(Number(job.key), code, { recorder: ctx?.recorder ?? store.recorderFor(job.id) });
     } catch (error) {
       logger.warn({ err: error, jobId: job.id, order: job.key }, 'writing the ERP code back to Paperless Parts failed; the re-check of exported orders tries again');
     }

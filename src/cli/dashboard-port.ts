@@ -47,6 +47,8 @@ function transferView(t: TransferRecord): TransferView {
     outcome: t.outcome,
     ...(t.error ? { error: t.error } : {}),
     startedAt: new Date(t.startedAt).toISOString(),
+    ...(t.run === null ? {} : { run: t.run }),
+    ...(t.execution === null ? {} : { execution: t.execution }),
   };
 }
 

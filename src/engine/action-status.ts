@@ -6,6 +6,7 @@
  * down, crash) catches up.
  */
 import type { Logger } from 'pino';
+import type { TransferRecorder } from '../lib/transfer.ts';
 import type { ActionLink, JobRecord, Store } from '../store/store.ts';
 import { readableError } from './classify.ts';
 import type { ActionStatusUpdate, PaperlessPort } from './ports.ts';
@@ -46,8 +47,8 @@ function doneMessage(job: JobRecord): string {
 }
 
 export type ActionReporter = {
-  /** Brings the actions of one job up to date. */
-  reportJob(job: JobRecord): Promise<void>;
+  /** Brings the actions of one job up to date; `ctx.recorder` records the calls (default: among the job's transfers). */
+  reportJob(job: JobRecord, ctx?: { recorder?: TransferRecorder }): Promise<void>;
   /** Brings every open action of a profile up to date; returns how many were updated. */
   reconcile(profile: string): Promise<number>;
 };
@@ -55,21 +56,22 @@ export type ActionReporter = {
 export function createActionReporter(options: { store: Store; paperless: (profile: string) => PaperlessPort; logger?: Logger }): ActionReporter {
   const { store } = options;
 
-  const update = async (link: ActionLink, job: JobRecord | null): Promise<boolean> => {
+  // Each update is recorded among the transfers of the action's job.
+  const update = async (link: ActionLink, job: JobRecord | null, recorder: TransferRecorder = store.recorderFor(link.jobId)): Promise<boolean> => {
     const want = job === null ? { status: 'failed' as const, message: 'the job for this action no longer exists in shopwire' } : actionStatusFor(job);
     if (want.status === link.status && (want.message ?? null) === link.message) return false;
     await options.paperless(link.profile).updateIntegrationAction(link.actionUuid, {
       status: want.status,
       status_message: want.message,
       ...(want.status === 'in_progress' ? { current_record_count: 1 } : {}),
-    });
+    }, { recorder });
     await store.setActionStatus(link.actionUuid, want.status, want.message);
     return true;
   };
 
   return {
-    async reportJob(job) {
-      for (const link of await store.listActions({ jobId: job.id, statuses: OPEN_ACTION_STATUSES })) await update(link, job);
+    async reportJob(job, ctx) {
+      for (const link of await store.listActions({ jobId: job.id, statuses: OPEN_ACTION_STATUSES })) await update(link, job, ctx?.recorder);
     },
     async reconcile(profile) {
       let n = 0;

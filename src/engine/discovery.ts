@@ -212,7 +212,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
     if (job.state === 'cancelled') await store.replayJob(job.id);
     // Linked before Paperless hears of it: a crash after the PATCH still finds the link.
     await store.attachAction({ actionUuid: uuid, profile, jobId: job.id, status: 'queued' });
-    await paperless.updateIntegrationAction(uuid, { status: 'in_progress', current_record_count: 1 });
+    await paperless.updateIntegrationAction(uuid, { status: 'in_progress', current_record_count: 1 }, { recorder: store.recorderFor(job.id) });
     await store.setActionStatus(uuid, 'in_progress', null);
     const current = await store.getJob(job.id);
     if (current !== null) await options.reporter.reportJob(current);

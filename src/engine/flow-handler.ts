@@ -19,6 +19,8 @@ export type JobContext = {
   logger?: Logger;
 };
 
+export type StateChangeContext = { recorder?: TransferRecorder };
+
 export interface FlowHandler {
   /** Makes the plan for a job that has none yet (fetch the source, translate). Throws ShopwireErrors. */
   prepare(ctx: JobContext): Promise<Plan>;
@@ -27,6 +29,9 @@ export interface FlowHandler {
   /** What is established about this profile's Cetec tenant (cetec-tenant.ts); read before each run. */
   tenant(profile: string): Promise<CetecTenantBehaviour>;
   retryPolicy?(profile: string): RetryPolicy;
-  /** Called after every state change the worker makes (e.g. reporting to Paperless). Failures are logged, never fatal. */
-  onStateChange?(job: JobRecord): Promise<void>;
+  /**
+   * Called after every state change the worker makes (e.g. reporting to Paperless). Failures are
+   * logged, never fatal. `ctx.recorder` records its calls among the run's transfers.
+   */
+  onStateChange?(job: JobRecord, ctx?: StateChangeContext): Promise<void>;
 }

@@ -7,7 +7,7 @@ import { ShopwireError } from '../lib/errors.ts';
 import { JobSkippedError } from './classify.ts';
 import type { JobRecord } from '../store/store.ts';
 import type { Plan } from '../translate/plan.ts';
-import type { FlowHandler, JobContext } from './flow-handler.ts';
+import type { FlowHandler, JobContext, StateChangeContext } from './flow-handler.ts';
 import type { CetecTenantBehaviour } from './cetec-tenant.ts';
 import type { CetecPort, PaperlessPort } from './ports.ts';
 import type { RetryPolicy } from './retry-policy.ts';
@@ -20,7 +20,7 @@ export type OrderExportHandlerOptions = {
   /** What is established about the profile's Cetec tenant (the store's tenant facts). */
   tenant: (profile: string) => Promise<CetecTenantBehaviour>;
   retryPolicy?: (profile: string) => RetryPolicy;
-  onStateChange?: (job: JobRecord) => Promise<void>;
+  onStateChange?: (job: JobRecord, ctx?: StateChangeContext) => Promise<void>;
   /** Order statuses the profile exports (`discovery.exportStatuses`); absent: every status. */
   exportStatuses?: (profile: string) => readonly string[];
 };
@@ -60,7 +60,8 @@ export function createOrderExportHandler(options: OrderExportHandlerOptions): Fl
   return {
     async prepare(ctx: JobContext) {
       const number = orderNumberOf(ctx.job);
-      const order = await options.paperless(ctx.job.profile).getOrder(number);
+      // Recorded among the job's transfers: a run that fails here shows the call and its answer.
+      const order = await options.paperless(ctx.job.profile).getOrder(number, { recorder: ctx.recorder, signal: ctx.signal });
       if (order === null) {
         throw new ShopwireError(`order ${number} does not exist in Paperless Parts`, {
           code: 'paperless.order_not_found',
@@ -89,7 +90,7 @@ export function createPayloadPlanHandler(options: {
   /** What is established about the profile's Cetec tenant (the store's tenant facts). */
   tenant: (profile: string) => Promise<CetecTenantBehaviour>;
   retryPolicy?: (profile: string) => RetryPolicy;
-  onStateChange?: (job: JobRecord) => Promise<void>;
+  onStateChange?: (job: JobRecord, ctx?: StateChangeContext) => Promise<void>;
 }): FlowHandler {
   return {
     async prepare(ctx) {

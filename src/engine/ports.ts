@@ -61,16 +61,19 @@ export type ActionStatusUpdate = {
   current_record_count?: number | null;
 };
 
+/** For a Paperless Parts call made for a job: its transfer recorder (the call shows among the job's transfers) and the run's signal. */
+export type PaperlessCallContext = { recorder?: TransferRecorder; signal?: AbortSignal };
+
 export interface PaperlessPort {
-  getOrder(number: number): Promise<unknown | null>;
+  getOrder(number: number, ctx?: PaperlessCallContext): Promise<unknown | null>;
   newOrderNumbers(lastOrder?: number): Promise<number[]>;
   /** `invalid`: events of the page that could not be read at all (already consumed by the poll). */
   pollEvents(integrationUuid: string, types: string[]): Promise<{ results: PaperlessEventLike[]; hasMore: boolean; invalid?: unknown[] }>;
   getIntegrationAction(uuid: string): Promise<IntegrationActionLike>;
-  updateIntegrationAction(uuid: string, update: ActionStatusUpdate): Promise<unknown>;
+  updateIntegrationAction(uuid: string, update: ActionStatusUpdate, ctx?: PaperlessCallContext): Promise<unknown>;
   heartbeat(integrationUuid: string, intervalSeconds: number): Promise<void>;
   /** Writes the ERP's order id onto the order (`PATCH orders/public/{n}`, idempotent). */
-  setOrderErpCode?(number: number, erpCode: string | null): Promise<void>;
+  setOrderErpCode?(number: number, erpCode: string | null, ctx?: PaperlessCallContext): Promise<void>;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { ShopwireError } from '../lib/errors.ts';
+import type { TransferRecorder } from '../lib/transfer.ts';
 import { redactText } from '../lib/redact.ts';
 import type { JobRecord, Store } from '../store/store.ts';
 import { topLevelParts } from '../translate/plan.ts';
@@ -65,9 +66,9 @@ export function createWorker(options: WorkerOptions): Worker {
   const policyFor = (handler: FlowHandler | undefined, profile: string): RetryPolicy =>
     handler?.retryPolicy?.(profile) ?? options.retry ?? DEFAULT_RETRY_POLICY;
 
-  const notify = async (handler: FlowHandler | undefined, job: JobRecord): Promise<void> => {
+  const notify = async (handler: FlowHandler | undefined, job: JobRecord, recorder?: TransferRecorder): Promise<void> => {
     try {
-      await handler?.onStateChange?.(job);
+      await handler?.onStateChange?.(job, recorder === undefined ? undefined : { recorder });
     } catch (error) {
       logger?.warn({ err: error, jobId: job.id }, 'reporting a job state change failed; it is reconciled on the next discovery pass');
     }
@@ -87,11 +88,15 @@ export function createWorker(options: WorkerOptions): Worker {
       );
     }, Math.max(10, Math.floor(leaseMs / 3)));
     let failure: unknown;
+    // Every call of this run (Paperless Parts, Cetec, CableBuilder; reports after the run ends
+    // included) is recorded in one group: the job's run and this start of it. Answers are
+    // recorded with the checkpoint that follows them (one commit per call fewer).
+    const recorder = store.recorderFor(job.id, { deferEnds: true, group: { run: job.run, execution: job.executions } });
     const finish = async (input: Parameters<Store['finishJob']>[2]): Promise<RunOutcome> => {
       const after = await store.finishJob(job.id, workerId, input);
       log?.info({ state: after.state, attempts: after.attempts }, 'job run ended');
       await recordHealth(job, after, failure);
-      await notify(handler, after);
+      await notify(handler, after, recorder);
       return 'finished';
     };
     try {
@@ -101,9 +106,7 @@ export function createWorker(options: WorkerOptions): Worker {
           error: { code: 'engine.no_handler', kind: 'config', message: `no handler for flow ${job.flow}` },
         });
       }
-      await notify(handler, job);
-      // Answers are recorded with the checkpoint that follows them (one commit per call fewer).
-      const recorder = store.recorderFor(job.id, { deferEnds: true });
+      await notify(handler, job, recorder);
       let plan: Plan;
       if (job.plan === null) {
         plan = await handler.prepare({ job, recorder, signal: abort.signal, ...(log ? { logger: log } : {}) });

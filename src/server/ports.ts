@@ -73,6 +73,9 @@ export type TransferView = {
   outcome: 'ok' | 'failed' | 'unknown' | 'pending';
   error?: string;
   startedAt: string;
+  /** The job's run (1, +1 per replay) and start (+1 each time a worker takes the job up) the call was made in; absent on old records. */
+  run?: number;
+  execution?: number;
 };
 
 export type JobDetail = JobSummary & {

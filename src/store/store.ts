@@ -57,6 +57,8 @@ export type JobRecord = {
   parts: string[];
   /** Run number: 1, plus one per replay or changed payload. Checkpoints belong to a run. */
   run: number;
+  /** Times a worker has started the job, over all its runs (+1 per claim); its transfers are grouped by it. */
+  executions: number;
   /** A changed payload arrived while the job was running: it runs again when this run ends. */
   updateRequested: boolean;
   correlationId: string;
@@ -141,7 +143,16 @@ export type TransferRecord = TransferStart & {
   durationMs: number | null;
   outcome: TransferEnd['outcome'] | 'pending';
   error: string | null;
+  /** The job's run and start (`JobRecord.executions`) the call was made in; null on records older than migration 0006. */
+  run: number | null;
+  execution: number | null;
 };
+
+/**
+ * Options of a job's recorder. `group` names the run and start the calls belong to (the worker
+ * passes its claim's); without it each record takes the job's current ones.
+ */
+export type RecorderOptions = { deferEnds?: boolean; group?: { run: number; execution: number } };
 
 export type ProfileState = {
   profile: string;
@@ -305,7 +316,7 @@ export interface Store {
    * call; a crash before that commit loses the answer's record together with the checkpoint, so
    * the record never claims more than the checkpoints do. `flushJobWrites` writes what waits.
    */
-  recorderFor(jobId: string, options?: { deferEnds?: boolean }): TransferRecorder;
+  recorderFor(jobId: string, options?: RecorderOptions): TransferRecorder;
   /** Commits the job's writes still waiting for its next commit (deferred answers and checkpoints). */
   flushJobWrites(jobId: string): Promise<void>;
   listTransfers(jobId: string): Promise<TransferRecord[]>;

@@ -7,7 +7,7 @@
  * or API answer shows a token.
  *
  * Skips, saying why, when Chromium is missing, unless SHOPWIRE_REQUIRE_BROWSER=1.
- * Writes docs/screenshots/hub-{overview,job-done,job-done-transfers,job-needs-attention,preview}.png.
+ * Writes docs/screenshots/hub-{overview,job-done,job-done-transfers,job-needs-attention,preview,job-transfers-by-run}.png.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Plan } from '../../src/translate/plan.ts';
 import { toOrderPlan } from '../../src/translate/order-to-cetec/plan.ts';
+import { generateOrder } from '../../emulators/paperless/generate-order.ts';
 import { BAD_ORDER, CETEC_TOKEN, CHROMIUM, GOOD_ORDERS, launchChromium, PAPERLESS_TOKEN, PASSWORD, PROFILE, startHubWorld, USER, type HubWorld } from './hub-harness.ts';
 
 const required = process.env.SHOPWIRE_REQUIRE_BROWSER === '1';
@@ -29,6 +30,8 @@ const skip = missing ? `${CHROMIUM} is not installed (scripts/system-deps.sh ins
 const SCREENSHOTS = process.env.SHOPWIRE_SCREENSHOTS === '1'
   ? new URL('../../docs/screenshots/', import.meta.url)
   : new URL(`file://${mkdtempSync(path.join(tmpdir(), 'shopwire-shots-'))}/`);
+/** An order whose fetch from Paperless Parts fails (the last test). */
+const FETCH_FAILS_ORDER = 6100;
 const FIXTURE_ORDER = new URL('../../fixtures/paperless/order.json', import.meta.url);
 /** Every way a token could show up: as is, URL-encoded, HTML-escaped, JSON-escaped. */
 const FORBIDDEN = [CETEC_TOKEN, PAPERLESS_TOKEN].flatMap((t) => [
@@ -377,5 +380,51 @@ describe('the real hub in Chromium', { skip }, () => {
     } finally {
       await phone.close();
     }
+  });
+  test('a job that failed on fetching its order shows the Paperless calls grouped by run; a replay is a new group', async () => {
+    // The order's fetch answers 503 three times (one run: the HTTP helper's retries of a read), then 400.
+    world.paperless.faults.script(`GET /orders/public/${FETCH_FAILS_ORDER}`, [
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 400 },
+    ]);
+    await world.paperless.addOrder(generateOrder(21, { number: FETCH_FAILS_ORDER }));
+    const jobId = await eventually('the order to need attention', async () => {
+      const { jobs } = await apiJson<{ jobs: JobRow[] }>(`/api/v1/jobs?limit=100`);
+      const job = jobs.find((j) => j.key === String(FETCH_FAILS_ORDER));
+      return job?.state === 'needs-attention' ? job.id : undefined;
+    }, 60_000);
+    await page.goto(`${base()}/jobs/${jobId}`);
+    assert.equal(await page.locator('[data-error-code]').getAttribute('data-error-code'), 'paperless.rejected');
+    const groups = page.locator('section[data-transfers] section.transfer-group');
+    const fetchesIn = (group: ReturnType<typeof groups.nth>) => group.locator('li.transfer[data-endpoint="orders.get"]');
+    assert.equal(await groups.count(), 2, 'one group per run: the first attempt and its retry');
+    assert.equal(await fetchesIn(groups.nth(0)).count(), 3);
+    assert.match((await groups.nth(0).locator('h3').textContent())!, /^Run 1, attempt 1 \(first run\)/);
+    assert.match((await groups.nth(1).locator('h3').textContent())!, /^Run 1, attempt 2 \(retry 1\)/);
+    const stopped = fetchesIn(groups.nth(1));
+    assert.equal(await stopped.count(), 1);
+    assert.equal(await stopped.getAttribute('data-outcome'), 'failed');
+    assert.equal((await stopped.locator('.status').textContent())!.trim(), '400');
+    assert.ok(await stopped.locator('.bodies').isVisible(), 'a failed call is shown open, with the answer');
+    await record('job fetch failed');
+
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('button[data-action="replay"]').click();
+    await eventually('the replayed job to be done', async () => {
+      await page.goto(`${base()}/jobs/${jobId}`);
+      return (await stateOnPage()) === 'done' ? true : undefined;
+    }, 60_000);
+    assert.equal(await groups.count(), 3);
+    const replay = groups.nth(2);
+    assert.equal(await replay.getAttribute('data-run'), '2');
+    assert.match((await replay.locator('h3').textContent())!, /^Run 2, attempt 1 \(replay\)/);
+    assert.equal(await replay.locator('li.transfer').first().getAttribute('data-endpoint'), 'orders.get');
+    assert.equal(await replay.locator('li.transfer[data-endpoint="importjson"][data-outcome="ok"]').count(), 1);
+    assert.equal(await replay.locator('li.transfer[data-endpoint="orders.set_erp_code"]').count(), 1, 'erp_code written back, recorded in the run');
+    await record('job replayed');
+    for (const secret of FORBIDDEN) assert.ok(!(await page.content()).includes(secret), `the job page shows a token (${secret})`);
+    await page.locator('section[data-transfers]').screenshot({ path: new URL('hub-job-transfers-by-run.png', SCREENSHOTS).pathname });
   });
 });

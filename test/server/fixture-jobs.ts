@@ -110,6 +110,8 @@ export function transfersFor(plan: Plan, startedAt: number, fail: boolean): Tran
       outcome: failed ? 'unknown' : 'ok',
       ...(failed ? { error: `cetec importjson (POST http://127.0.0.1:4010/importjson/quotes): HTTP 502 token ${REGISTERED_CANARY}` } : {}),
       startedAt: new Date(startedAt + i * 1000).toISOString(),
+      run: 1,
+      execution: 1,
     };
   });
 }

@@ -1,6 +1,8 @@
 /** Dashboard pages over Fastify inject: what each shows, confirmation without JavaScript, escaping, no secrets. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { groupTransfers } from '../../src/server/views/job-page.ts';
+import type { TransferView } from '../../src/server/ports.ts';
 import { designFixture, KEYED_CANARY, REGISTERED_CANARY } from './fixture-jobs.ts';
 import { API_TOKEN, login, PASSWORD_HASH, startHarness, type Harness } from './harness.ts';
 
@@ -49,6 +51,7 @@ describe('dashboard pages', () => {
     assert.match(body, /data-kind="importjson"/);
     assert.match(body, /<table class="lines">/);
     assert.equal((body.match(/<li class="transfer /g) ?? []).length, (await h.port.getJob('j-180'))!.transfers.length);
+    assert.match(body, /<section class="transfer-group has-failures" data-transfer-group="1" data-run="1" data-attempt="1">\s*<h3>Run 1, attempt 1 \(first run\)/);
     assert.match(body, /data-error-code="http.server_error" data-error-kind="ambiguous"/);
     assert.match(body, /Check in Cetec whether/);
     for (const a of ['retry', 'replay', 'cancel']) assert.match(body, new RegExp(`<form method="post" action="/jobs/j-180/${a}" data-confirm=`));
@@ -181,4 +184,26 @@ describe('job identity on the page', () => {
     assert.doesNotMatch(after, /data-action="retry"/);
     assert.match(after, /data-action="replay"/);
   });
+});
+
+test('transfers are grouped by the start of the job they were made in, oldest first; attempts counted per run', () => {
+  const t = (id: string, run?: number, execution?: number): TransferView => ({
+    id, system: 'paperless', endpoint: 'orders.get', method: 'GET', url: 'http://127.0.0.1/orders/public/1', attempt: 1,
+    requestBody: null, responseBody: null, status: 200, durationMs: 1, outcome: 'ok', startedAt: '2026-03-02T12:00:00.000Z',
+    ...(run === undefined ? {} : { run }), ...(execution === undefined ? {} : { execution }),
+  });
+  // As recorded: a late answer of start 1 after start 2's calls; an old record without a group.
+  const groups = groupTransfers([t('a', 1, 0), t('b', 1, 1), t('c', 1, 2), t('d', 1, 1), t('e', 2, 3), t('f', 2, 4), t('g', 3, 5), t('old')]);
+  assert.deepEqual(
+    groups.map((g) => [g.execution, g.run, g.attempt, g.transfers.map((x) => x.id).join('')]),
+    [
+      [null, null, null, 'old'],
+      [0, 1, null, 'a'],
+      [1, 1, 1, 'bd'],
+      [2, 1, 2, 'c'],
+      [3, 2, 1, 'e'],
+      [4, 2, 2, 'f'],
+      [5, 3, 1, 'g'],
+    ],
+  );
 });

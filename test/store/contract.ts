@@ -390,6 +390,47 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         assert.deepEqual(ended.responseBody, { quotes: [1], orders: [2], success: 1 });
       }));
 
+    it('records each transfer with the run and start of the job it was made in (the job page groups by them)', () =>
+      withStore(async (store) => {
+        const { job } = await store.enqueueJob(order('720'));
+        assert.equal(job.executions, 0, 'not started yet');
+        const call = { system: 'paperless', endpoint: 'orders.get', method: 'GET', url: 'http://127.0.0.1/orders/public/720', requestBody: null, attempt: 1 } as const;
+        const failure = { code: 'paperless.unavailable', kind: 'transient', message: 'HTTP 503' } as const;
+        // A call made for the job before any worker took it up (an integration action attached by discovery).
+        await store.recorderFor(job.id).start({ ...call, method: 'PATCH', endpoint: 'integration_actions.update' });
+
+        const first = (await store.claimJob('w', 60_000))!;
+        assert.deepEqual([first.run, first.executions], [1, 1]);
+        const inFirst = store.recorderFor(first.id, { deferEnds: true, group: { run: first.run, execution: first.executions } });
+        await inFirst.end(await inFirst.start(call), { status: 503, responseBody: null, durationMs: 3, outcome: 'unknown', error: 'HTTP 503' });
+        await store.finishJob(first.id, 'w', { state: 'retrying', error: failure });
+
+        const second = (await store.claimJob('w', 60_000))!;
+        assert.deepEqual([second.run, second.executions], [1, 2], 'a retry is a new start of the same run');
+        // Without a group, a record takes the job's current run and start.
+        await store.recorderFor(second.id).start(call);
+        await store.finishJob(second.id, 'w', { state: 'needs-attention', error: failure });
+
+        assert.equal((await store.replayJob(job.id)).ok, true);
+        const third = (await store.claimJob('w', 60_000))!;
+        assert.deepEqual([third.run, third.executions], [2, 3], 'a replay is a new run and a new start');
+        await store.recorderFor(third.id, { group: { run: third.run, execution: third.executions } }).start(call);
+        // A late answer of the first start (it had lost its lease, say) stays in its own group.
+        await inFirst.start({ ...call, attempt: 2 });
+        await store.flushJobWrites(job.id);
+
+        const recorded = await store.listTransfers(job.id);
+        assert.deepEqual(recorded.map((t) => [t.endpoint, t.run, t.execution]), [
+          ['integration_actions.update', 1, 0],
+          ['orders.get', 1, 1],
+          ['orders.get', 1, 2],
+          ['orders.get', 2, 3],
+          ['orders.get', 1, 1],
+        ]);
+        assert.equal(recorded[1]!.outcome, 'unknown');
+        assert.equal((await store.getJob(job.id))!.executions, 3);
+      }));
+
     it('keeps a per-profile cursor and times', () =>
       withStore(async (store) => {
         assert.equal((await store.getProfile('prod')).cursor, null);

@@ -68,9 +68,64 @@ export function jobBody(job: JobDetail, csrf: string, nowMs: number, notice?: st
   ${reportsView(job, nowMs)}
   <section aria-labelledby="transfers-h" data-transfers>
     <h2 id="transfers-h">Transfers (${job.transfers.length})</h2>
-    ${job.transfers.length === 0 ? html`<p class="muted">No calls made yet.</p>` : html`<ol class="transfers">${job.transfers.map((t) => transferView(t))}</ol>`}
+    ${job.transfers.length === 0
+      ? html`<p class="muted">No calls made yet.</p>`
+      : html`<p class="muted">Every call to Paperless Parts, Cetec and CableBuilder, grouped by run: each time the job was taken up (a retry, a replay) is a group of its own.</p>
+        ${groupTransfers(job.transfers).map((g) => groupView(g, nowMs))}`}
   </section>`;
 }
+
+/** The calls of one start of a job (`execution`), in the order they were made. */
+export type TransferGroup = {
+  run: number | null;
+  execution: number | null;
+  /** 1 for the first start of its run, 2 for its first retry, …; null for calls made outside a start. */
+  attempt: number | null;
+  transfers: TransferView[];
+};
+
+/** Groups a job's transfers (in the order recorded) by the start of the job they were made in. */
+export function groupTransfers(transfers: TransferView[]): TransferGroup[] {
+  const groups = new Map<string, TransferGroup>();
+  for (const t of transfers) {
+    const key = t.execution === undefined ? 'none' : String(t.execution);
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { run: t.run ?? null, execution: t.execution ?? null, attempt: null, transfers: [] };
+      groups.set(key, group);
+    }
+    group.transfers.push(t);
+  }
+  // Oldest first: records before runs were numbered, then the calls before the first start, then by start.
+  const ordered = [...groups.values()].sort((a, b) => (a.execution ?? -1) - (b.execution ?? -1));
+  const perRun = new Map<number, number>();
+  for (const g of ordered) {
+    if (g.execution === null || g.execution === 0 || g.run === null) continue;
+    const n = (perRun.get(g.run) ?? 0) + 1;
+    perRun.set(g.run, n);
+    g.attempt = n;
+  }
+  return ordered;
+}
+
+function groupTitle(g: TransferGroup): string {
+  if (g.execution === null) return 'Earlier calls (recorded before calls were grouped by run)';
+  if (g.execution === 0 || g.attempt === null) return 'Before the job first ran';
+  const kind = g.attempt > 1 ? `retry ${g.attempt - 1}` : (g.run ?? 1) > 1 ? 'replay' : 'first run';
+  return `Run ${g.run ?? 1}, attempt ${g.attempt} (${kind})`;
+}
+
+function groupView(g: TransferGroup, nowMs: number): SafeHtml {
+  const failed = g.transfers.filter((t) => t.outcome !== 'ok' && t.outcome !== 'pending').length;
+  const systems = [...new Set(g.transfers.map((t) => SYSTEM_NAMES[t.system] ?? t.system))].join(', ');
+  const first = g.transfers[0]!;
+  return html`<section class="transfer-group${failed > 0 ? ' has-failures' : ''}" data-transfer-group="${g.execution ?? 'none'}" data-run="${g.run ?? ''}" data-attempt="${g.attempt ?? ''}">
+    <h3>${groupTitle(g)} <span class="muted">· started ${when(first.startedAt, nowMs)} · ${g.transfers.length} call(s) to ${systems}${failed > 0 ? ` · ${failed} failed` : ''}</span></h3>
+    <ol class="transfers">${g.transfers.map((t) => transferView(t))}</ol>
+  </section>`;
+}
+
+const SYSTEM_NAMES: Record<string, string> = { paperless: 'Paperless Parts', cetec: 'Cetec', cablebuilder: 'CableBuilder' };
 
 const REPORT_LABELS: Record<string, string> = {
   'told-queued': 'told: queued',
@@ -144,7 +199,7 @@ function transferView(t: TransferView): SafeHtml {
   return html`<li class="transfer outcome-${t.outcome}" data-transfer="${t.id}" data-endpoint="${t.endpoint}" data-outcome="${t.outcome}">
     <details${ok ? '' : html` open`}>
       <summary>
-        <span class="method">${t.method}</span> <span>${t.system} ${t.endpoint}</span>
+        <span class="method">${t.method}</span> <span>${SYSTEM_NAMES[t.system] ?? t.system} ${t.endpoint}</span>
         ${t.step !== undefined ? html`<span class="muted">step ${t.step + 1}</span>` : ''}
         ${t.attempt > 1 ? html`<span class="muted">attempt ${t.attempt}</span>` : ''}
         <span class="status">${t.status ?? (t.outcome === 'pending' ? 'waiting' : 'no answer')}</span>
@@ -154,8 +209,8 @@ function transferView(t: TransferView): SafeHtml {
       <p class="url"><code>${t.url}</code></p>
       ${t.error ? html`<p class="detail">${t.error}</p>` : ''}
       <div class="bodies">
-        <div><h3>Request</h3>${jsonBlock(t.requestBody)}</div>
-        <div><h3>Response</h3>${jsonBlock(t.responseBody)}</div>
+        <div><h4>Request</h4>${jsonBlock(t.requestBody)}</div>
+        <div><h4>Response</h4>${jsonBlock(t.responseBody)}</div>
       </div>
     </details>
   </li>`;

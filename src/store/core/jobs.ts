@@ -316,6 +316,7 @@ function toJob(r: Row): JobRecord {
     plan: json(r.plan),
     parts: Array.isArray(parts) ? parts.map(String) : [],
     run: Number(r.run),
+    executions: Number(r.executions ?? 0),
     updateRequested: Number(r.update_requested) === 1,
     correlationId: String(r.correlation_id),
     createdAt: Number(r.created_at),

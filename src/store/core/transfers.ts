@@ -7,7 +7,7 @@ import { RedactedJson } from '../../lib/transfer.ts';
 import type { TransferEnd, TransferRecorder, TransferStart } from '../../lib/transfer.ts';
 import type { Row } from '../sql/statement.ts';
 import { transferStatements } from '../sql/transfers.ts';
-import type { Store, TransferRecord } from '../store.ts';
+import type { RecorderOptions, Store, TransferRecord } from '../store.ts';
 import type { CoreContext } from './context.ts';
 import { json, num, one } from './rows.ts';
 
@@ -15,7 +15,7 @@ export function transferMethods(ctx: CoreContext): Pick<Store, 'recorderFor' | '
   const { db, clock } = ctx;
   const transfers = transferStatements(ctx.dialect);
   return {
-    recorderFor(jobId: string, recorderOptions: { deferEnds?: boolean } = {}): TransferRecorder {
+    recorderFor(jobId: string, recorderOptions: RecorderOptions = {}): TransferRecorder {
       return {
         async start(t: TransferStart) {
           const insert = transfers.insertTransfer({
@@ -28,6 +28,8 @@ export function transferMethods(ctx: CoreContext): Pick<Store, 'recorderFor' | '
             attempt: t.attempt,
             requestBody: t.requestBody === undefined ? null : recordedJson(t.requestBody),
             now: clock(),
+            run: recorderOptions.group?.run ?? null,
+            execution: recorderOptions.group?.execution ?? null,
           });
           // With the job's pending writes in one commit; alone (no transaction) when there are none.
           const row = ctx.hasPending(jobId) ? await ctx.jobTransaction(jobId, (tx) => one(tx, insert)) : await one(db, insert);
@@ -90,5 +92,7 @@ function toTransfer(r: Row): TransferRecord {
     durationMs: num(r.duration_ms),
     outcome: String(r.outcome) as TransferRecord['outcome'],
     error: r.error === null ? null : String(r.error),
+    run: num(r.run),
+    execution: num(r.execution),
   };
 }

@@ -74,7 +74,7 @@ export function jobStatements(d: Dialect) {
 
     leaseJob: (id: string, workerId: string, leaseUntil: number, lostLease: boolean, now: number): Statement => sql`
       UPDATE jobs SET state = 'running', lease_owner = ${workerId}, lease_until = ${leaseUntil},
-        attempts = attempts + ${lostLease ? 1 : 0}, updated_at = ${now}
+        attempts = attempts + ${lostLease ? 1 : 0}, executions = executions + 1, updated_at = ${now}
       WHERE id = ${Number(id)}`,
 
     renewLease: (id: string, workerId: string, leaseUntil: number, now: number): Statement => sql`

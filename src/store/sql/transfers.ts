@@ -12,15 +12,20 @@ export type NewTransferRow = {
   attempt: number;
   requestBody: string | null;
   now: number;
+  /** The run and start the call belongs to; null: the job's current ones. */
+  run: number | null;
+  execution: number | null;
 };
 
 export function transferStatements(d: Dialect) {
   const sql = sqlFor(d);
   return {
     insertTransfer: (t: NewTransferRow): Statement => sql`
-      INSERT INTO transfers (job_id, step, system, endpoint, method, url, attempt, request_body, started_at, outcome)
+      INSERT INTO transfers (job_id, step, system, endpoint, method, url, attempt, request_body, started_at, outcome, run, execution)
       VALUES (${Number(t.jobId)}, ${t.step}, ${t.system}, ${t.endpoint}, ${t.method}, ${t.url}, ${t.attempt},
-        ${t.requestBody}, ${t.now}, 'pending')
+        ${t.requestBody}, ${t.now}, 'pending',
+        COALESCE(${t.run}, (SELECT run FROM jobs WHERE id = ${Number(t.jobId)})),
+        COALESCE(${t.execution}, (SELECT executions FROM jobs WHERE id = ${Number(t.jobId)})))
       RETURNING id`,
 
     endTransfer: (e: { id: string; status: number | null; responseBody: string | null; durationMs: number; outcome: string; error: string | null; now: number }): Statement => sql`

@@ -70,25 +70,27 @@ export type EventListPage = { count: number; hasNext: boolean; results: Paperles
 export type ActionListPage = { count: number; hasNext: boolean; results: IntegrationAction[] };
 export type ActionUpdate = { status: ActionStatus; status_message?: string | null; current_record_count?: number | null };
 export type ActionErrorInput = { reference_id?: string | null; error_message: string; cause?: string | null };
+/** For a call made for a job: `recorder` records it among the job's transfers instead of the client's recorder. */
+export type PaperlessCallContext = { recorder?: TransferRecorder; signal?: AbortSignal };
 
 export interface PaperlessClient {
   /** The order as raw JSON (the translator validates it), or null when there is no such number. */
-  getOrder(number: number): Promise<unknown | null>;
+  getOrder(number: number, ctx?: PaperlessCallContext): Promise<unknown | null>;
   /** Order numbers created after `lastOrder` (all when omitted), ascending. */
   newOrderNumbers(lastOrder?: number): Promise<number[]>;
   /** The highest order number of the account via the SDK's group listing; null when it has no orders. */
   newestOrderNumber(groupSlug: string): Promise<number | null>;
   /** Writes the ERP's order id back onto the order (null clears it). */
-  setOrderErpCode(number: number, erpCode: string | null): Promise<void>;
+  setOrderErpCode(number: number, erpCode: string | null, ctx?: PaperlessCallContext): Promise<void>;
   getManagedIntegration(uuid: string): Promise<ManagedIntegration>;
   /** Undelivered events of these types; reading marks them delivered unless `createDispatchRecords` is false. */
   pollEvents(integrationUuid: string, types: string[], options?: { createDispatchRecords?: boolean }): Promise<EventPage>;
   listEvents(options?: { types?: string[]; wasDispatched?: boolean; page?: number }): Promise<EventListPage>;
   listIntegrationActions(integrationUuid: string, options?: { statuses?: ActionStatus[]; types?: string[]; page?: number }): Promise<ActionListPage>;
-  getIntegrationAction(uuid: string): Promise<IntegrationAction>;
+  getIntegrationAction(uuid: string, ctx?: PaperlessCallContext): Promise<IntegrationAction>;
   createIntegrationAction(integrationUuid: string, input: { type: string; entity_id: string | number }): Promise<IntegrationAction>;
   /** `status_message` is redacted and cut to 250 characters. */
-  updateIntegrationAction(uuid: string, update: ActionUpdate): Promise<IntegrationAction>;
+  updateIntegrationAction(uuid: string, update: ActionUpdate, ctx?: PaperlessCallContext): Promise<IntegrationAction>;
   reportActionErrors(uuid: string, errors: ActionErrorInput[]): Promise<ActionErrorRecord[]>;
   heartbeat(integrationUuid: string, intervalSeconds: number): Promise<void>;
   paymentTerms(): Promise<PaymentTerms[]>;
@@ -150,11 +152,16 @@ export function createPaperlessClient(options: PaperlessClientOptions): Paperles
   }
 
   const seg = encodeURIComponent;
+  /** A call's own recorder and signal, when made for a job. */
+  const inJob = (ctx: PaperlessCallContext | undefined): Pick<Call, 'recorder' | 'signal'> => ({
+    ...(ctx?.recorder === undefined ? {} : { recorder: ctx.recorder }),
+    ...(ctx?.signal === undefined ? {} : { signal: ctx.signal }),
+  });
 
   return {
-    async getOrder(number) {
+    async getOrder(number, ctx) {
       assertOrderNumber(number);
-      const response = await send({ method: 'GET', path: `/orders/public/${number}`, endpoint: 'orders.get', retrySafe: true }, [404]);
+      const response = await send({ method: 'GET', path: `/orders/public/${number}`, endpoint: 'orders.get', retrySafe: true, ...inJob(ctx) }, [404]);
       if (response.status === 404) return null;
       if (response.body === null || typeof response.body !== 'object' || Array.isArray(response.body)) {
         throw new PaperlessResponseError(`Paperless order ${number}: answer is not a JSON object`, facts(call('orders.get', 'GET', `/orders/public/${number}`), response), `order ${number}`);
@@ -179,9 +186,9 @@ export function createPaperlessClient(options: PaperlessClientOptions): Paperles
       return page.results.reduce<number | null>((max, r) => (max === null || r.number > max ? r.number : max), null);
     },
 
-    async setOrderErpCode(number, erpCode) {
+    async setOrderErpCode(number, erpCode, ctx) {
       assertOrderNumber(number);
-      await send({ method: 'PATCH', path: `/orders/public/${number}`, body: { erp_code: erpCode }, endpoint: 'orders.set_erp_code', retrySafe: true });
+      await send({ method: 'PATCH', path: `/orders/public/${number}`, body: { erp_code: erpCode }, endpoint: 'orders.set_erp_code', retrySafe: true, ...inJob(ctx) });
     },
 
     async getManagedIntegration(uuid) {
@@ -242,8 +249,8 @@ export function createPaperlessClient(options: PaperlessClientOptions): Paperles
       return { count: page.count, hasNext: page.next !== null, results: page.results };
     },
 
-    async getIntegrationAction(uuid) {
-      return json({ method: 'GET', path: `/integration_actions/public/${seg(uuid)}`, endpoint: 'integration_actions.get', retrySafe: true }, integrationActionSchema);
+    async getIntegrationAction(uuid, ctx) {
+      return json({ method: 'GET', path: `/integration_actions/public/${seg(uuid)}`, endpoint: 'integration_actions.get', retrySafe: true, ...inJob(ctx) }, integrationActionSchema);
     },
 
     async createIntegrationAction(integrationUuid, input) {
@@ -259,12 +266,12 @@ export function createPaperlessClient(options: PaperlessClientOptions): Paperles
       );
     },
 
-    async updateIntegrationAction(uuid, update) {
+    async updateIntegrationAction(uuid, update, ctx) {
       const body: Record<string, unknown> = { status: update.status };
       if (update.status_message !== undefined) body.status_message = update.status_message === null ? null : statusMessage(update.status_message);
       if (update.current_record_count !== undefined) body.current_record_count = update.current_record_count;
       return json(
-        { method: 'PATCH', path: `/integration_actions/public/${seg(uuid)}`, body, endpoint: 'integration_actions.update', retrySafe: true },
+        { method: 'PATCH', path: `/integration_actions/public/${seg(uuid)}`, body, endpoint: 'integration_actions.update', retrySafe: true, ...inJob(ctx) },
         integrationActionSchema,
       );
     },

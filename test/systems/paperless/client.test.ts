@@ -50,6 +50,24 @@ describe('orders', () => {
     assert.equal(await client.getOrder(999), null);
   });
 
+  test('calls made for a job go to the job\'s recorder, redacted: fetching the order, erp_code, action updates', async () => {
+    const jobRecords: TransferStart[] = [];
+    const ends: TransferEnd[] = [];
+    const job: TransferRecorder = {
+      start: (t) => String(jobRecords.push(t)),
+      end: (_id, r) => void ends.push(r),
+    };
+    const before = records.length;
+    await client.getOrder(179, { recorder: job });
+    await client.setOrderErpCode(179, 'SO-43', { recorder: job });
+    const action = emu.requestExport(179);
+    await client.updateIntegrationAction(action.uuid, { status: 'in_progress' }, { recorder: job });
+    assert.deepEqual(jobRecords.map((t) => `${t.method} ${t.endpoint}`), ['GET orders.get', 'PATCH orders.set_erp_code', 'PATCH integration_actions.update']);
+    assert.deepEqual(ends.map((e) => [e.status, e.outcome]), [[200, 'ok'], [200, 'ok'], [200, 'ok']]);
+    assert.equal(records.length, before, 'not recorded by the client\'s own recorder');
+    assert.ok(!JSON.stringify([jobRecords, ends]).includes(CANARY), 'the token is in no record');
+  });
+
   test('newOrderNumbers and newestOrderNumber see past a gap', async () => {
     await emu.addOrder({ ...((await client.getOrder(72)) as object), number: 180 });
     await emu.addOrder({ ...((await client.getOrder(72)) as object), number: 182 });
