@@ -52,6 +52,17 @@ export type PaperlessBehaviours = {
    * its type, as a tenant with a lax or newer server might.
    */
   pollHonoursTypeFilter: boolean;
+  /**
+   * §5.10: the `object` of a webhook push's envelope. Evidence: Paperless Parts' help article
+   * "Paperless Parts Streaming API" (https://help.paperlessparts.com/article/424-paperless-parts-streaming-api,
+   * section Event Dispatches) shows `"object": "integration action"` for `integration_action.requested`;
+   * CARBON's webhook task types `object` as a string for quote.* and order.* without a value.
+   * `by-type` (default): "integration action" for integration_action.*, and, ASSUMED by analogy
+   * (the model's name, lower case, spaces for underscores), "order", "quote", "integration" for
+   * the other documented prefixes. `event`: the literal "event" this emulator sent before the
+   * evidence was found, kept to show the hub reads any value. The hub never reads `object`.
+   */
+  webhookObject: 'by-type' | 'event';
 };
 
 export const DEFAULT_BEHAVIOURS = {
@@ -72,7 +83,15 @@ export const DEFAULT_BEHAVIOURS = {
   heartbeatStatus: 201,
   uiRequestStatus: 'requested',
   pollHonoursTypeFilter: true,
+  webhookObject: 'by-type',
 } as const satisfies PaperlessBehaviours;
+
+/** The envelope's `object` for an event type under the `webhookObject` switch (see there). */
+export function webhookObjectFor(type: string, style: PaperlessBehaviours['webhookObject']): string {
+  if (style === 'event') return 'event';
+  const prefix = type.split('.')[0] ?? type;
+  return prefix.replaceAll('_', ' ');
+}
 
 /** Tests may flip a switch of a running emulator (`emulator.behaviours.x = …`); routes read it on every call. */
 export function resolveBehaviours(overrides: Partial<PaperlessBehaviours> | undefined): PaperlessBehaviours {

@@ -81,6 +81,8 @@ export type PaperlessEmulator = {
   /** Edits an order in place, as a person editing it in Paperless would; no event (none is documented for edits). */
   changeOrder(orderNumber: number, edit: (doc: JsonObject) => void): void;
   emitOrderCreated(orderNumber: number): Promise<EventRecord>;
+  /** Waits for the webhook pushes of UI requests (`requestAction`, `requestExport`) still on their way. */
+  pushesDone(): Promise<void>;
   rotateToken(token: string): void;
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -96,6 +98,8 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
   let token = initialToken;
   const generate: OrderGenerator = options.generateOrder ?? generateOrder;
   const state = emptyState();
+  /** Pushes started by synchronous calls (a UI request); `settled()` waits for them. */
+  const pendingPushes = new Set<Promise<void>>();
 
   async function generateInto(seed: number, count: number, startNumber: number, announce: boolean): Promise<StoredOrder[]> {
     const out: StoredOrder[] = [];
@@ -146,7 +150,7 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
       },
       now(),
     );
-    if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now()));
+    if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now(), behaviours.webhookObject));
     return event;
   }
 
@@ -165,11 +169,34 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
       ...(keys !== 'ppi' ? { action_uuid: action.uuid, action_type: action.type } : {}),
       ...common,
     };
-    addEvent(
+    const event = addEvent(
       state,
       { type: 'integration_action.requested', data, related_object_type: action.related_object_type, related_object: action.related_object, scope: integration },
       now(),
     );
+    if (options.webhook !== undefined) {
+      // The push carries the action itself, as the help article's sample shows (uuid and type,
+      // not the poll's action_uuid/action_type), in the sample's key order.
+      const pushed = {
+        ...event,
+        data: {
+          type: action.type,
+          uuid: action.uuid,
+          status: action.status,
+          created: action.created,
+          updated: action.updated,
+          entity_id: action.entity_id,
+          related_object: action.related_object,
+          status_message: action.status_message,
+          related_object_type: action.related_object_type,
+        },
+      };
+      const push: Promise<void> = deliverWebhook(options.webhook, pushed, now(), behaviours.webhookObject).then((delivery) => {
+        state.webhookDeliveries.push(delivery);
+        pendingPushes.delete(push);
+      });
+      pendingPushes.add(push);
+    }
     return action;
   }
 
@@ -287,7 +314,7 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
         { type: input.type, data: input.data, related_object_type: input.related_object_type ?? null, related_object: input.related_object ?? null, scope: integrationUuid },
         now(),
       );
-      if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now()));
+      if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now(), behaviours.webhookObject));
       return event;
     },
     setIntegrationActive: (active) => setIntegrationActive(integrationUuid, active),
@@ -301,7 +328,7 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
         { type: 'order.status_changed', data: { uuid: order.uuid, number, status }, related_object_type: 'order', related_object: order.uuid, scope: null },
         now(),
       );
-      if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now()));
+      if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now(), behaviours.webhookObject));
       return event;
     },
     changeOrder(number, edit) {
@@ -313,10 +340,16 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
       order.raw = null;
     },
     emitOrderCreated,
+    pushesDone: async () => {
+      await Promise.all([...pendingPushes]);
+    },
     rotateToken: (t) => {
       token = t;
     },
     reset,
-    close: () => app.close(),
+    close: async () => {
+      await Promise.all([...pendingPushes]);
+      await app.close();
+    },
   };
 }

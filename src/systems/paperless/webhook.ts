@@ -17,6 +17,7 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 export type WebhookEvent = {
   type: string;
   created?: string;
+  /** What `data` is ("integration action" in the help article's sample); kept, never read: any value is accepted. */
   object?: unknown;
   data: Record<string, unknown>;
   [key: string]: unknown;
