@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config/load.ts';
 import type { Profile } from '../config/schema.ts';
 import { ConfigError } from '../config/errors.ts';
@@ -25,6 +25,8 @@ import type { Logger } from '../lib/log.ts';
 import { createMetrics, metricsRecorder, type Metrics } from '../lib/metrics.ts';
 import { nullRecorder } from '../lib/transfer.ts';
 import { pollingGate } from '../lib/http/shared-gate.ts';
+import { sharedRate } from '../lib/http/shared-rate.ts';
+import { bucketCapacity, type RateGate } from '../lib/http/policy.ts';
 import { openStore } from '../store/open.ts';
 import type { JobRecord, RecorderOptions, Store } from '../store/store.ts';
 import { createCetecClient, type CetecClient } from '../systems/cetec/client.ts';
@@ -132,17 +134,28 @@ export async function openHub(options: HubOptions): Promise<Hub> {
     config.secret(name, usedAt);
     return () => config.secret(name, usedAt);
   };
+  // With several processes on one PostgreSQL, a rate holds across them all: one bucket per key,
+  // the same size as a process's own bucket (policy.ts bucketCapacity).
+  const rateShared = (key: () => string, perSecond: number): { sharedRate: RateGate } | Record<string, never> =>
+    rawStore.sharedRates === null ? {} : { sharedRate: sharedRate(() => rawStore.sharedRates!.take(key(), perSecond, bucketCapacity(perSecond))) };
+  const cetecScope = (baseUrl: string): string => `cetec:${baseUrl.replace(/\/+$/, '').toLowerCase()}`;
+
   const paperlessClients = new Map<string, PaperlessClient>();
   const cetecClients = new Map<string, CetecClient>();
   const paperless = (name: string): PaperlessClient => {
     let client = paperlessClients.get(name);
     if (!client) {
       const p = profileOf(name).paperless;
+      const token = liveSecret(p.tokenEnv, `profiles.${name}.paperless.tokenEnv`);
       client = createPaperlessClient({
         baseUrl: p.baseUrl,
-        token: liveSecret(p.tokenEnv, `profiles.${name}.paperless.tokenEnv`),
+        token,
         timeoutMs: p.timeoutMs,
         ratePerMinute: p.ratePerMinute,
+        // Paperless Parts limits calls per token (100 a minute): one bucket per token (the one in
+        // use at each call), kept under a hash of it (never the token itself), shared by the
+        // profiles and processes using it.
+        ...rateShared(() => `paperless:${createHash('sha256').update(token()).digest('hex')}`, p.ratePerMinute / 60),
         recorder: metricsRecorder(nullRecorder, metrics),
       });
       paperlessClients.set(name, client);
@@ -161,9 +174,11 @@ export async function openHub(options: HubOptions): Promise<Hub> {
         ratePerSecond: c.ratePerSecond,
         importSourceName: c.importSourceName,
         tokenPlacement: c.tokenPlacement,
-        // With several processes on one PostgreSQL, the tenant's concurrency holds across them all
-        // (one scope per Cetec tenant URL, so profiles sharing a tenant share its slots).
-        ...(rawStore.sharedSlots === null ? {} : { shared: pollingGate(() => rawStore.sharedSlots!.take(`cetec:${c.baseUrl.replace(/\/+$/, '').toLowerCase()}`, c.concurrency)) }),
+        // With several processes on one PostgreSQL, the tenant's concurrency and rate hold across
+        // them all (one scope per Cetec tenant URL, so profiles sharing a tenant share its slots
+        // and bucket).
+        ...(rawStore.sharedSlots === null ? {} : { shared: pollingGate(() => rawStore.sharedSlots!.take(cetecScope(c.baseUrl), c.concurrency)) }),
+        ...rateShared(() => cetecScope(c.baseUrl), c.ratePerSecond),
         recorder: metricsRecorder(nullRecorder, metrics),
       });
       metrics.watchBreaker({ system: 'cetec', target: name }, () => client!.breakerState());

@@ -56,6 +56,7 @@ export function createStoreCore(options: StoreCoreOptions): Store {
     ...tenantFactMethods(ctx),
     ...notifyStateMethods(ctx),
     sharedSlots: null,
+    sharedRates: null,
     ...operationMethods(options.db, options.dialect, options.clock),
     close: () => ctx.db.close(),
   };

@@ -200,6 +200,16 @@ export type SharedSlots = {
   take(scope: string, slots: number): Promise<(() => Promise<void>) | null>;
 };
 
+/**
+ * Token buckets held across every process sharing the store (a Cetec tenant's calls per second, a
+ * Paperless Parts token's calls per minute). `take` refills `key`'s bucket (`perSecond`, holding at
+ * most `capacity`, full when first used) and takes one token in one atomic statement: it returns
+ * 0 when it took one, else the milliseconds until one is expected.
+ */
+export type SharedRates = {
+  take(key: string, perSecond: number, capacity: number): Promise<number>;
+};
+
 /** The health of one outside system as one profile sees it. */
 export type SystemHealth = {
   profile: string;
@@ -377,6 +387,11 @@ export interface Store {
    * process, whose own limits are the only ones (docs/scaling.md).
    */
   readonly sharedSlots: SharedSlots | null;
+  /**
+   * PostgreSQL: rate buckets shared by every process on the database (table `rate_buckets`).
+   * SQLite: null — each process keeps its own bucket (docs/scaling.md).
+   */
+  readonly sharedRates: SharedRates | null;
   /** Records one outcome of talking to an outside system; returns the health before and after. */
   recordHealth(profile: string, system: string, outcome: HealthOutcome): Promise<{ before: SystemHealth | null; after: SystemHealth }>;
   listHealth(): Promise<SystemHealth[]>;

@@ -5,7 +5,8 @@
  * - a bulkhead (cockatiel) limiting calls in flight, with a bounded queue;
  * - optionally a limit shared with other processes (`shared`: a tenant's calls in flight across
  *   every hub process on one PostgreSQL, src/lib/http/shared-gate.ts), taken after the bulkhead;
- * - an optional token bucket limiting calls per second;
+ * - an optional token bucket limiting calls per second: this process's own, or one shared with other
+ *   processes (`sharedRate`: a bucket row in PostgreSQL, src/lib/http/shared-rate.ts);
  * - a circuit breaker (cockatiel) that opens after consecutive failures saying the system is unwell
  *   (`isBreakerFailure`: no connection, timeouts, cut answers, 429, 5xx other than a documented
  *   permanent refusal) and lets one probe through after `halfOpenAfterMs`;
@@ -50,8 +51,13 @@ export type HttpPolicyOptions = {
    * when it holds one of each (src/lib/http/shared-gate.ts).
    */
   shared?: SharedGate;
-  /** Token bucket: sustained calls per second (burst of the same size, at least 1). */
+  /** Token bucket: sustained calls per second (burst of the same size, at least 1: `bucketCapacity`). */
   ratePerSecond?: number;
+  /**
+   * The rate held across processes (a bucket shared through the store): used instead of this
+   * process's own bucket of `ratePerSecond`, taken inside the slots like it.
+   */
+  sharedRate?: RateGate;
   /** `false` disables the breaker. Default: 5 consecutive failures, 30 s open. */
   breaker?: BreakerOptions | false;
   /**
@@ -67,6 +73,12 @@ export type HttpPolicyOptions = {
 
 /** A limit shared with other processes: `acquire` waits for a slot and returns its release. */
 export type SharedGate = { acquire(signal?: AbortSignal): Promise<() => void> };
+
+/** A rate limit: `take` resolves when a call may start (rejects with the signal's reason on abort). */
+export type RateGate = { take(signal?: AbortSignal): Promise<void> };
+
+/** A token bucket's size for a rate: one second's worth of calls, at least one call. */
+export const bucketCapacity = (ratePerSecond: number): number => Math.max(1, ratePerSecond);
 
 export type BreakerStateName = 'closed' | 'open' | 'half-open';
 
@@ -89,7 +101,8 @@ export interface HttpPolicy {
 export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 30_000 };
 export const DEFAULT_BREAKER: BreakerOptions = { consecutiveFailures: 5, halfOpenAfterMs: 30_000 };
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`; rejects with the signal's reason when it aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
@@ -105,8 +118,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** A token bucket: `take` resolves when a call may start; callers are served in order. */
-function tokenBucket(ratePerSecond: number): { take(signal?: AbortSignal): Promise<void> } {
-  const capacity = Math.max(1, ratePerSecond);
+function tokenBucket(ratePerSecond: number): RateGate {
+  const capacity = bucketCapacity(ratePerSecond);
   let tokens = capacity;
   let last = performance.now();
   let chain: Promise<void> = Promise.resolve();
@@ -174,7 +187,7 @@ export function createHttpPolicy(options: HttpPolicyOptions): HttpPolicy {
   breaker?.onBreak(() => {
     openedAt = Date.now();
   });
-  const bucket = options.ratePerSecond === undefined ? null : tokenBucket(options.ratePerSecond);
+  const bucket = options.sharedRate ?? (options.ratePerSecond === undefined ? null : tokenBucket(options.ratePerSecond));
 
   async function guarded<T>(call: PolicedCall, attempt: number, run: (attempt: number) => Promise<T>): Promise<T> {
     const unavailable = (message: string, code: string, cause: unknown): HttpUnavailableError =>

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { claimCandidates, lockCandidate } from './sql/claim-candidates.ts';
 import { postgresDialect } from './dialect.ts';
 import { translatePgError } from './errors.ts';
+import { openSharedRates } from './shared-rates.ts';
 import { openSharedSlots } from './shared-slots.ts';
 
 export type PostgresStoreOptions = {
@@ -107,8 +108,9 @@ export function openPostgresDb(options: PostgresStoreOptions): SqlDb {
 
 export function openPostgresStore(options: PostgresStoreOptions): Store {
   const slots = openSharedSlots(options.url);
+  const db = openPostgresDb(options);
   const core = createStoreCore({
-    db: openPostgresDb(options),
+    db,
     dialect: postgresDialect,
     claimCandidates,
     lockCandidate,
@@ -120,6 +122,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
   return {
     ...core,
     sharedSlots: slots,
+    sharedRates: openSharedRates(db),
     async close() {
       await slots.close();
       await core.close();

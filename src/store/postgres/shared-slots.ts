@@ -63,13 +63,18 @@ export function openSharedSlots(url: string): SharedSlots & { close(): Promise<v
       released = true;
       // A broken connection already freed it (and `held` was cleared with it).
       if (client !== c) return;
-      try {
-        await c.query('SELECT pg_advisory_unlock(hashtext($1), $2::int)', [scope, slot]);
-      } catch {
-        // The connection broke meanwhile: the server freed the lock.
-      } finally {
-        if (client === c) mine.delete(slot);
-      }
+      // In turn with the takes: one query at a time on this connection.
+      const unlock = turn.then(async () => {
+        try {
+          await c.query('SELECT pg_advisory_unlock(hashtext($1), $2::int)', [scope, slot]);
+        } catch {
+          // The connection broke meanwhile: the server freed the lock.
+        } finally {
+          if (client === c) mine.delete(slot);
+        }
+      });
+      turn = unlock;
+      await unlock;
     };
   };
   return {

@@ -12,7 +12,7 @@
  * - reads: retried freely.
  */
 import { createHttpTarget, HttpAmbiguousError, HttpUnavailableError } from '../../lib/http.ts';
-import type { SharedGate } from '../../lib/http/policy.ts';
+import type { RateGate, SharedGate } from '../../lib/http/policy.ts';
 import type { BreakerOptions, HttpPolicyOptions, HttpRequest, HttpResponse, RetryOptions } from '../../lib/http.ts';
 import { registerSecret, redactText } from '../../lib/redact.ts';
 import type { TransferRecorder } from '../../lib/transfer.ts';
@@ -42,6 +42,8 @@ export type CetecClientOptions = {
   tokenPlacement?: 'body' | 'query';
   /** The tenant's concurrency held across processes too (several hub processes on one PostgreSQL). */
   shared?: SharedGate;
+  /** The tenant's rate held across processes: replaces this process's own bucket of `ratePerSecond`. */
+  sharedRate?: RateGate;
   recorder?: TransferRecorder;
   retry?: Partial<RetryOptions>;
   breaker?: BreakerOptions | false;
@@ -121,6 +123,7 @@ export function createCetecClient(options: CetecClientOptions): CetecClient {
     concurrency: options.concurrency ?? 4,
     ...(options.ratePerSecond === undefined ? {} : { ratePerSecond: options.ratePerSecond }),
     ...(options.shared === undefined ? {} : { shared: options.shared }),
+    ...(options.sharedRate === undefined ? {} : { sharedRate: options.sharedRate }),
     ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   };

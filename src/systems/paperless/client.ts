@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import { createHttpTarget, HttpAmbiguousError, HttpUnavailableError } from '../../lib/http.ts';
 import type { BreakerOptions, HttpPolicyOptions, HttpRequest, HttpResponse, HttpTarget, RetryOptions } from '../../lib/http.ts';
+import type { RateGate } from '../../lib/http/policy.ts';
 import { ShopwireError } from '../../lib/errors.ts';
 import { redactText, registerSecret } from '../../lib/redact.ts';
 import type { TransferRecorder } from '../../lib/transfer.ts';
@@ -57,6 +58,8 @@ export type PaperlessClientOptions = {
   concurrency?: number;
   /** Client-side pacing; the account's budget is 100 per minute (SDK README). Default: unpaced. */
   ratePerMinute?: number;
+  /** The token's rate held across processes: replaces this process's own bucket of `ratePerMinute`. */
+  sharedRate?: RateGate;
   recorder?: TransferRecorder;
   retry?: Partial<RetryOptions>;
   breaker?: BreakerOptions | false;
@@ -111,6 +114,7 @@ export function createPaperlessClient(options: PaperlessClientOptions): Paperles
   const policy: HttpPolicyOptions = {
     concurrency: options.concurrency ?? 4,
     ...(options.ratePerMinute === undefined ? {} : { ratePerSecond: options.ratePerMinute / 60 }),
+    ...(options.sharedRate === undefined ? {} : { sharedRate: options.sharedRate }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
     ...(options.random === undefined ? {} : { random: options.random }),
