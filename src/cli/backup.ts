@@ -9,6 +9,7 @@ import { ShopwireError } from '../lib/errors.ts';
 import { backupSqlite } from '../store/sqlite/backup.ts';
 import { openConfiguredStore, sqliteFileOf } from './compose.ts';
 import { commandConfig } from './context.ts';
+import { withProgress } from './terminal.ts';
 import { pruneStore } from './retention.ts';
 
 export function register(program: Command): void {
@@ -36,7 +37,10 @@ export function register(program: Command): void {
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
       const to = options.to ?? path.join(path.dirname(file), 'backups', `shopwire-${stamp}.db`);
       if (path.resolve(to) === path.resolve(file)) throw new ShopwireError('backup: --to names the store itself', { code: 'cli.usage', kind: 'data' });
-      const result = await backupSqlite(file, to);
+      const result = await withProgress('backup', {}, async (bar) => {
+        bar.note(`copying ${file} and checking the copy`);
+        return backupSqlite(file, to);
+      });
       process.stdout.write(`backup written: ${result.file} (${result.bytes} bytes, ${result.jobs} jobs, integrity ok, ${result.ms} ms)\n`);
     });
 
@@ -50,7 +54,10 @@ export function register(program: Command): void {
       const store = await openConfiguredStore(config);
       try {
         const days = options.days === undefined ? config.retention.days : Number(options.days);
-        const result = await pruneStore(store, { ...config.retention, days });
+        const result = await withProgress('prune', {}, async (bar) => {
+          bar.note(`dropping records older than ${days} days`);
+          return pruneStore(store, { ...config.retention, days });
+        });
         process.stdout.write(`pruned (older than ${days} days): ${result.transfers} transfer records, ${result.plans} plans, ${result.events} inbox events, ${result.audit} audit entries\n`);
       } finally {
         await store.close();

@@ -17,6 +17,7 @@ import { mergeFacts, runCetecSelftest } from '../engine/cetec-selftest.ts';
 import type { KnownOrder, SelftestReport } from '../engine/cetec-selftest.ts';
 import { openConfiguredStore } from './compose.ts';
 import { commandConfig, isoOrNull, printJson } from './context.ts';
+import { withProgress } from './terminal.ts';
 
 export function register(program: Command): void {
   const cetec = program.command('cetec').description('Cetec tenant checks');
@@ -32,7 +33,10 @@ export function register(program: Command): void {
       if (profile === undefined) throw new ShopwireError(`cetec selftest: no profile named ${JSON.stringify(name)}`, { code: 'cli.usage', kind: 'data' });
       const store = await openConfiguredStore(config);
       try {
-        const { report, facts } = await selftestProfile(config, profile, store);
+        const { report, facts } = await withProgress('cetec selftest', { quiet: options.json === true }, async (bar) => {
+          bar.note(`asking the Cetec tenant of ${name} (order lookup${profile.cetec.sandbox ? ', a reused external key' : ''})`);
+          return selftestProfile(config, profile, store);
+        });
         if (options.json) printJson({ profile: name, report, established: facts });
         else process.stdout.write(describeSelftest(name, report, facts));
       } finally {

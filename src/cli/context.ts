@@ -8,7 +8,16 @@ import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/load.ts';
 import { createLogger, type Logger } from '../lib/log.ts';
 import { redactText } from '../lib/redact.ts';
-import type { JobRecord } from '../store/store.ts';
+import type { JobRecord, Store } from '../store/store.ts';
+
+/** A running job's progress for a progress line: `3 of 5 step(s) done`, or what it waits for before it has a plan. */
+export async function jobStepsNote(store: Store, jobId: string, before = 'preparing'): Promise<string> {
+  const [job, checkpoints] = await Promise.all([store.getJob(jobId), store.getCheckpoints(jobId)]);
+  const steps = (job?.plan as { steps?: unknown[] } | null | undefined)?.steps;
+  if (!Array.isArray(steps)) return before;
+  const done = checkpoints.filter((c) => c.run === job!.run && c.status === 'done').length;
+  return `${done} of ${steps.length} step(s) done`;
+}
 
 /** Epoch milliseconds as ISO 8601, or null. */
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

@@ -20,8 +20,9 @@ import { cableBuilderClientFrom, cableBuilderWiring, designJobKey, designProfile
 import { openConfiguredStore, openHub } from './compose.ts';
 import { finalOutcome, type DesignReporter } from '../engine/design-report.ts';
 import type { JobRecord, Store } from '../store/store.ts';
-import { cliActor, commandLogger } from './context.ts';
+import { cliActor, commandLogger, jobStepsNote } from './context.ts';
 import { DEFAULT_DESIGN_TRANSLATION_OPTIONS, type DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
+import { progress, withProgress } from './terminal.ts';
 
 /** `cablebuilder.translation` from the config file (defaults when absent). */
 export function translationFromConfig(config: Config | null): DesignTranslationOptions {
@@ -120,7 +121,10 @@ export function register(program: Command): void {
     .action(async (code: string, options: { alternative: string; allLevels?: boolean; json?: boolean }, command: Command) => {
       const client = clientFrom(command, loadOptionalConfig(command));
       try {
-        const designs = await client.getDesign({ design: code, designAlternative: alternativeOf(options.alternative), singleLevel: !options.allLevels });
+        const designs = await withProgress(`design get ${code}`, { quiet: options.json === true }, async (bar) => {
+          bar.note('waiting for CableBuilder');
+          return client.getDesign({ design: code, designAlternative: alternativeOf(options.alternative), singleLevel: !options.allLevels });
+        });
         process.stdout.write(options.json ? `${JSON.stringify(designs, null, 2)}\n` : `${designs.map(describeDesign).join('\n\n')}\n`);
       } finally {
         await client.close();
@@ -138,7 +142,10 @@ export function register(program: Command): void {
         const config = loadOptionalConfig(command);
         const client = clientFrom(command, config);
         try {
-          const result = name === 'update' ? await client.updateDesign(body) : await client.createDesign(body);
+          const result = await withProgress(`design ${name}`, { quiet: options.json === true }, async (bar) => {
+            bar.note('waiting for CableBuilder');
+            return name === 'update' ? client.updateDesign(body) : client.createDesign(body);
+          });
           // A change made in CableBuilder by hand: in the audit log when there is a store to keep it.
           if (config !== null) await auditDesignWrite(config, name, body, result);
           printWrite(result, options.json === true);
@@ -165,7 +172,10 @@ export function register(program: Command): void {
       // engine (checkpoints, transfer records), then written back with Update Design.
       const wiring = cableBuilderWiring(config, commandLogger(), { client });
       const hub = await openHub({ config, logger: commandLogger(), profiles: [profile], handlers: wiring.handlers });
+      let jobId: string | null = null;
+      const bar = progress(`design pull ${code}`, { quiet: options.json === true, poll: () => (jobId === null ? undefined : jobStepsNote(hub.store, jobId)) });
       try {
+        bar.note('reading the design from CableBuilder');
         const designs = await client.getDesign({ design: code, designAlternative: alternative });
         const queued = await hub.store.enqueueJob({
           flow: 'design-import',
@@ -187,6 +197,7 @@ export function register(program: Command): void {
                 : `run now (was ${was}${queued.changed ? ', design changed' : ''})`;
         await hub.store.addAudit({ actor: cliActor(), action: 'design-pull', profile, jobId: queued.job.id, detail: `shopwire design pull ${code}#${alternative}: ${did}` });
         if (!queued.created && !queued.changed && queued.job.state === 'done') {
+          bar.done();
           process.stdout.write(`${code}#${alternative}: this version is already in Cetec (job ${queued.job.id}); \`shopwire replay ${queued.job.id}\` imports it again\n`);
           return;
         }
@@ -195,9 +206,12 @@ export function register(program: Command): void {
         await reporter?.owe({ jobId: queued.job.id, profile }, `design pull of ${code}#${alternative}: the outcome goes to CableBuilder by Update Design`);
         if (queued.job.state === 'needs-attention' || queued.job.state === 'retrying') await hub.store.retryJob(queued.job.id);
         if (queued.job.state === 'cancelled') await hub.store.replayJob(queued.job.id);
+        jobId = queued.job.id;
+        bar.note('importing into Cetec');
         await hub.worker.runOnce();
         // A running hub on the same store may have claimed the job first: wait for its end.
         const job = await settled(hub.store, queued.job.id, reporter);
+        bar.done();
         const translation = translationFromConfig(config);
         const part = toDesignPartRevision(topDesignOf(designs, translation), translation);
         if (options.json) {
@@ -211,6 +225,7 @@ export function register(program: Command): void {
         }
         process.exitCode = job.state === 'done' ? 0 : 1;
       } finally {
+        bar.done();
         await hub.close();
         await client.close();
       }

@@ -278,7 +278,7 @@ function secretFinding(config: Config, name: string, usedAt: string): Finding {
 export function orderFindings(config: Config, files: string[], quiet = false): { findings: Finding[]; unmapped: UnmappedGroup[] } {
   const findings: Finding[] = [];
   const groups = new Map<string, UnmappedGroup>();
-  const bar = progress('doctor --orders', files.length, quiet);
+  const bar = progress('doctor --orders', { total: files.length, quiet });
   files.forEach((file, index) => {
     bar.tick(index);
     let order: unknown;
@@ -330,12 +330,12 @@ export function orderFindings(config: Config, files: string[], quiet = false): {
 async function onlineFindings(config: Config, quiet: boolean): Promise<Finding[]> {
   const out: Finding[] = [];
   const profiles = Object.values(config.profiles);
-  const bar = progress('doctor --online', profiles.length * 2, quiet);
+  const bar = progress('doctor --online', { total: profiles.length * 2, quiet });
   let step = 0;
   for (const profile of profiles) {
-    bar.tick(step++);
+    bar.tick(step++, `asking Paperless Parts (${profile.name})`);
     out.push(...(await paperlessOnline(config, profile)));
-    bar.tick(step++);
+    bar.tick(step++, `asking Cetec (${profile.name})`);
     out.push(...(await cetecOnline(config, profile)));
   }
   bar.done();

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { ShopwireError } from '../lib/errors.ts';
 import { openHub } from './compose.ts';
-import { cliActor, commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
+import { cliActor, commandConfig, commandLogger, describeJob, jobJson, jobStepsNote, printJson } from './context.ts';
+import { progress } from './terminal.ts';
 
 export function register(program: Command): void {
   program
@@ -21,6 +22,12 @@ export function register(program: Command): void {
       const config = commandConfig(command);
       const profile = options.profile ?? config.defaultProfile;
       const hub = await openHub({ config, logger: commandLogger(), profiles: [profile] });
+      let jobId: string | null = null;
+      const bar = progress(`order ${numberText}`, {
+        quiet: options.json === true,
+        poll: () => (jobId === null ? undefined : jobStepsNote(hub.store, jobId, `fetching order ${numberText} from Paperless Parts`)),
+      });
+      bar.note(`looking up order ${numberText} in Paperless Parts`);
       try {
         // A mistyped number must not leave a job behind: a new order is looked up first.
         if ((await hub.store.findJob('order-export', profile, numberText)) === null && (await hub.paperless(profile).getOrder(Number(numberText))) === null) {
@@ -44,6 +51,7 @@ export function register(program: Command): void {
                 : `run now (was ${queued.state})`;
         await hub.store.addAudit({ actor: cliActor(), action: 'order', profile, jobId: queued.id, detail: `shopwire order ${numberText}: ${did}` });
         if (!created && queued.state === 'done') {
+          bar.done();
           if (options.json) printJson(jobJson(queued));
           else process.stdout.write(`${describeJob(queued)}\nalready exported; \`shopwire replay ${queued.id}\` exports it again\n`);
           return;
@@ -51,13 +59,17 @@ export function register(program: Command): void {
         // Now means now: a job waiting for its next attempt or for a person runs from its checkpoints.
         if (queued.state === 'needs-attention' || queued.state === 'retrying') await hub.store.retryJob(queued.id);
         if (queued.state === 'cancelled') await hub.store.replayJob(queued.id);
+        jobId = queued.id;
+        bar.note('exporting');
         // Runs whatever is runnable, this order among it, until nothing is left to run now.
         await hub.worker.runOnce();
+        bar.done();
         const job = (await hub.store.getJob(queued.id))!;
         if (options.json) printJson(jobJson(job));
         else process.stdout.write(`${describeJob(job)}\n`);
         process.exitCode = job.state === 'done' ? 0 : 1;
       } finally {
+        bar.done();
         await hub.close();
       }
     });

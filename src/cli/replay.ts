@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { ShopwireError } from '../lib/errors.ts';
 import { openHub } from './compose.ts';
-import { cliActor, commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
+import { cliActor, commandConfig, commandLogger, describeJob, jobJson, jobStepsNote, printJson } from './context.ts';
+import { withProgress } from './terminal.ts';
 import { findJobByRef, JOB_ARGUMENT, withProfileOption } from './job-ref.ts';
 
 export function register(program: Command): void {
@@ -21,7 +22,7 @@ export function register(program: Command): void {
         const replayed = existing.state === 'retrying' ? await hub.store.retryJob(existing.id) : await hub.store.replayJob(existing.id);
         if (!replayed.ok) throw new ShopwireError(`replay: ${replayed.reason}`, { code: `cli.${replayed.code}`, kind: 'data' });
         await hub.store.addAudit({ actor: cliActor(), action: existing.state === 'retrying' ? 'retry' : 'replay', profile: existing.profile, jobId: existing.id, detail: 'shopwire replay' });
-        await hub.worker.runOnce();
+        await withProgress(`replay ${existing.key}`, { quiet: options.json === true, poll: () => jobStepsNote(hub.store, existing.id) }, () => hub.worker.runOnce());
         const job = (await hub.store.getJob(existing.id))!;
         if (options.json) printJson(jobJson(job));
         else process.stdout.write(`${describeJob(job)}\n`);

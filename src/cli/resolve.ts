@@ -9,7 +9,8 @@ import type { Command } from 'commander';
 import { resolveImport } from '../engine/resolve-import.ts';
 import { ShopwireError } from '../lib/errors.ts';
 import { openHub } from './compose.ts';
-import { cliActor, commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
+import { cliActor, commandConfig, commandLogger, describeJob, jobJson, jobStepsNote, printJson } from './context.ts';
+import { withProgress } from './terminal.ts';
 import { findJobByRef, JOB_ARGUMENT, withProfileOption } from './job-ref.ts';
 
 type ResolveOptions = { created?: boolean; notCreated?: boolean; quote?: string; order?: string; profile?: string; json?: boolean };
@@ -50,7 +51,7 @@ export function register(program: Command): void {
           jobId,
           detail: finding.created ? `the sales order exists in Cetec (quote ${finding.quotes.join(', ') || 'unknown'}, order ${finding.orders.join(', ') || 'unknown'})` : 'the sales order does not exist in Cetec: import sent once',
         });
-        await hub.worker.runOnce();
+        await withProgress(`resolve ${resolved?.key ?? jobId}`, { quiet: options.json === true, poll: () => jobStepsNote(hub.store, jobId) }, () => hub.worker.runOnce());
         const job = (await hub.store.getJob(jobId))!;
         if (options.json) printJson(jobJson(job));
         else process.stdout.write(`${describeJob(job)}\n`);

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { openHub } from './compose.ts';
 import { commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
+import { withProgress } from './terminal.ts';
 
 export function register(program: Command): void {
   program
@@ -19,8 +20,15 @@ export function register(program: Command): void {
       try {
         const started = Date.now();
         const discovered: Record<string, number[]> = {};
-        for (const profile of hub.profiles) discovered[profile.name] = (await hub.discovery(profile.name).runOnce()).enqueued;
-        await hub.worker.runOnce();
+        await withProgress('sync', { quiet: options.json === true }, async (bar) => {
+          for (const profile of hub.profiles) {
+            bar.note(`looking for new orders and requests in Paperless Parts (${profile.name})`);
+            discovered[profile.name] = (await hub.discovery(profile.name).runOnce()).enqueued;
+          }
+          let ended = 0;
+          bar.note('exporting');
+          await hub.worker.runOnce({ onRunEnded: (job) => bar.tick(++ended, `job run(s) ended, the last: ${job.flow === 'order-export' ? 'order' : 'design'} ${job.key}`) });
+        });
         const { jobs } = await hub.store.listJobs({ limit: 1000, offset: 0 });
         const touched = jobs.filter((j) => j.updatedAt >= started);
         // Every job of these profiles that waits for a person counts, not only those this pass touched:

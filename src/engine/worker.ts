@@ -41,8 +41,8 @@ export type Worker = {
   start(): void;
   /** Stops claiming, waits for running jobs to finish. */
   stop(): Promise<void>;
-  /** Claims and runs jobs until none is runnable; returns how many runs ended. */
-  runOnce(options?: { maxJobs?: number }): Promise<number>;
+  /** Claims and runs jobs until none is runnable; returns how many runs ended. `onRunEnded` hears of each (a progress line). */
+  runOnce(options?: { maxJobs?: number; onRunEnded?: (job: JobRecord) => void }): Promise<number>;
 };
 
 export type RunOutcome = 'finished' | 'lease-lost';
@@ -200,7 +200,7 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function lane(budget: { left: number }, loop: boolean): Promise<number> {
+  async function lane(budget: { left: number }, loop: boolean, onRunEnded?: (job: JobRecord) => void): Promise<number> {
     let ended = 0;
     while (budget.left > 0 && (!loop || running)) {
       const job = await store.claimJob(workerId, leaseMs, clock());
@@ -220,6 +220,7 @@ export function createWorker(options: WorkerOptions): Worker {
       if (!loop) budget.left--;
       await runJob(job);
       ended++;
+      onRunEnded?.(job);
     }
     return ended;
   }
@@ -244,7 +245,7 @@ export function createWorker(options: WorkerOptions): Worker {
     },
     async runOnce(runOptions = {}) {
       const budget = { left: runOptions.maxJobs ?? 10_000 };
-      const counts = await Promise.all(Array.from({ length: concurrency }, () => lane(budget, false)));
+      const counts = await Promise.all(Array.from({ length: concurrency }, () => lane(budget, false, runOptions.onRunEnded)));
       return counts.reduce((a, b) => a + b, 0);
     },
   };
