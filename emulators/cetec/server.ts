@@ -43,14 +43,18 @@ export type CetecEmulator = {
   /**
    * Calls to the emulated API in flight now, and the most at once since start or `resetLoad`
    * (from the request's arrival to its connection's answer or close; faulted calls included):
-   * what a tenant's concurrency limit must hold across every hub process (docs/scaling.md).
+   * what a tenant's concurrency limit must hold across every hub process (docs/scaling.md);
+   * `peakPerSecond`: the most calls that arrived within any one second (a sliding window), what
+   * its rate limit must hold.
    */
-  load(): { inFlight: number; peak: number; calls: number };
+  load(): Load;
   resetLoad(): void;
   close(): Promise<void>;
 };
 
 const BODY_LIMIT = 20 * 1024 * 1024;
+
+export type Load = { inFlight: number; peak: number; calls: number; peakPerSecond: number };
 
 /** Builds the Fastify app without listening (for `inject` tests and the CLI). */
 export function buildCetecEmulator(options: CetecEmulatorOptions = {}): {
@@ -58,9 +62,12 @@ export function buildCetecEmulator(options: CetecEmulatorOptions = {}): {
   ctx: CetecContext;
   view: CetecStateView;
   faults: FaultController;
-  load: { inFlight: number; peak: number; calls: number };
+  load: Load;
+  resetLoad: () => void;
 } {
-  const load = { inFlight: 0, peak: 0, calls: 0 };
+  const load: Load = { inFlight: 0, peak: 0, calls: 0, peakPerSecond: 0 };
+  /** Arrival times (ms) of the calls of the last second. */
+  const arrivals: number[] = [];
   let seed = resolveCetecSeed({ ...options.seed, ...(options.tokens ? { tokens: options.tokens } : {}) });
   let state: CetecState = createState(seed);
   let behaviours = resolveCetecBehaviours(options.behaviours);
@@ -105,6 +112,10 @@ export function buildCetecEmulator(options: CetecEmulatorOptions = {}): {
     load.calls++;
     load.inFlight++;
     load.peak = Math.max(load.peak, load.inFlight);
+    const at = performance.now();
+    arrivals.push(at);
+    while (arrivals[0]! <= at - 1000) arrivals.shift();
+    load.peakPerSecond = Math.max(load.peakPerSecond, arrivals.length);
     reply.raw.once('close', () => load.inFlight--);
     started.set(request, performance.now());
     const headers: Record<string, string> = {};
@@ -145,11 +156,17 @@ export function buildCetecEmulator(options: CetecEmulatorOptions = {}): {
   registerCetecApi(app, ctx);
   registerCetecControl(app, ctx, view);
   app.setNotFoundHandler((request, reply) => notModelled(ctx, request, reply));
-  return { app, ctx, view, faults, load };
+  const resetLoad = (): void => {
+    load.peak = load.inFlight;
+    load.calls = 0;
+    load.peakPerSecond = 0;
+    arrivals.length = 0;
+  };
+  return { app, ctx, view, faults, load, resetLoad };
 }
 
 export async function startCetecEmulator(options: CetecEmulatorOptions = {}): Promise<CetecEmulator> {
-  const { app, ctx, view, faults, load } = buildCetecEmulator(options);
+  const { app, ctx, view, faults, load, resetLoad } = buildCetecEmulator(options);
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('Cetec emulator: no TCP address');
@@ -163,10 +180,7 @@ export async function startCetecEmulator(options: CetecEmulatorOptions = {}): Pr
     setBehaviours: (patch) => ctx.setBehaviours(patch),
     reset: (seed) => ctx.reset(seed),
     load: () => ({ ...load }),
-    resetLoad() {
-      load.peak = load.inFlight;
-      load.calls = 0;
-    },
+    resetLoad,
     close: () => app.close(),
   };
 }

@@ -19,9 +19,11 @@ import type { CetecBehaviours } from '../../emulators/cetec/behaviours.ts';
 import { startCetecEmulator, type CetecEmulator } from '../../emulators/cetec/server.ts';
 import { generateOrder } from '../../emulators/paperless/generate-order.ts';
 import { startPaperlessEmulator, type PaperlessEmulator } from '../../emulators/paperless/server.ts';
+import { putOrder } from '../../emulators/paperless/state.ts';
 import { selftestProfile } from '../../src/cli/cetec.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { openStore } from '../../src/store/open.ts';
+import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import type { JobRecord, Store } from '../../src/store/store.ts';
 import { toOrderPlan } from '../../src/translate/order-to-cetec/plan.ts';
 import type { Plan } from '../../src/translate/plan.ts';
@@ -81,6 +83,14 @@ export type Cluster = {
   planOf(profile: string, orderNumber: number): Plan;
   /** A new generated order in the profile's Paperless account (the next number); returns its number. */
   addOrder(profile: string, seed: number): Promise<number>;
+  /**
+   * Orders placed in the profile's Paperless account at once (as if imported in bulk: no events)
+   * and queued as discovery queues them, one job per order through the store, but `parallel` at a
+   * time (discovery enqueues one job per transaction in turn). The profile's cursor is moved past
+   * them first, so that discovery does not queue them again. Run it with no hub running: claims
+   * against a growing queue slow the enqueues down a lot.
+   */
+  queueBacklog(profile: string, docs: Array<Record<string, unknown> & { number: number }>, parallel?: number): Promise<void>;
   startHub(): Promise<Hub>;
   close(): Promise<void>;
 };
@@ -180,6 +190,26 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         const order = await paperless.get(name)!.addOrder(orderWithoutNumber(seed));
         return order.number;
       },
+      async queueBacklog(name, docs, parallel = 8) {
+        if (docs.length === 0) return;
+        await store!.updateProfile(name, { cursor: Math.max(...docs.map((d) => d.number)) });
+        const account = paperless.get(name)!;
+        for (const doc of docs) putOrder(account.state, doc, null);
+        const enqueuer = schema === null ? store! : openPostgresStore({ url: o.postgresUrl!, schema, poolSize: parallel });
+        try {
+          let next = 0;
+          await Promise.all(
+            Array.from({ length: parallel }, async () => {
+              while (next < docs.length) {
+                const doc = docs[next++]!;
+                await enqueuer.enqueueJob({ flow: 'order-export', profile: name, key: String(doc.number), trigger: { kind: 'schedule' } });
+              }
+            }),
+          );
+        } finally {
+          if (enqueuer !== store) await enqueuer.close();
+        }
+      },
       async startHub() {
         const hub = spawnHub(['--config', configPath, 'run'], env, children);
         await waitForOutput(hub, /shopwire running/, 120_000);
@@ -191,6 +221,11 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     await close();
     throw error;
   }
+}
+
+/** Generated orders numbered from `firstNumber` (about a millisecond each). */
+export function generatedOrders(count: number, seed: number, firstNumber: number): Array<Record<string, unknown> & { number: number }> {
+  return Array.from({ length: count }, (_, i) => ({ ...(generateOrder(seed + i) as Record<string, unknown>), number: firstNumber + i }));
 }
 
 function orderWithoutNumber(seed: number): object {

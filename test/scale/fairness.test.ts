@@ -10,16 +10,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { generateOrder } from '../../emulators/paperless/generate-order.ts';
-import { putOrder } from '../../emulators/paperless/state.ts';
 import type { JobRecord, Store } from '../../src/store/store.ts';
-import { openPostgresStore } from '../../src/store/postgres/open.ts';
-import { jobCounts, killHub, sleep, startCluster, stopHub, type Hub } from './cluster.ts';
+import { generatedOrders, jobCounts, killHub, sleep, startCluster, stopHub, type Hub } from './cluster.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 const BACKLOG = 10_000;
-/** Jobs enqueued at once while the backlog is queued (as several discovery passes would). */
-const ENQUEUERS = 8;
 const INSTANCES = 2;
 
 async function until<T>(what: string, read: () => Promise<T | undefined>, ms: number): Promise<T> {
@@ -56,7 +51,7 @@ describe('fairness across shops on one PostgreSQL', { skip: url === undefined ? 
     const hubs: Hub[] = [];
     try {
       // Generated first (seconds of this process's time, while no hub runs yet).
-      const backlog = Array.from({ length: BACKLOG }, (_, i) => ({ ...(generateOrder(100_000 + i) as Record<string, unknown>), number: 1_000_000 + i }));
+      const backlog = generatedOrders(BACKLOG, 100_000, 1_000_000);
       for (let i = 0; i < INSTANCES; i++) hubs.push(await cluster.startHub());
 
       // Unloaded: the small shop's order alone.
@@ -68,27 +63,10 @@ describe('fairness across shops on one PostgreSQL', { skip: url === undefined ? 
       for (const hub of hubs.splice(0)) assert.equal((await stopHub(hub)).code, 0, hub.stderr().slice(-2000));
 
       // The backlog, accumulated while the processes were stopped: 10,000 orders in the big shop,
-      // queued as discovery queues them (one job per order, through the store) but several at once
-      // (discovery enqueues one job per transaction in turn: minutes for 10,000 on a busy 2-core
-      // machine). The cursor is moved first, so that discovery does not queue them again.
-      const big = cluster.paperless.get('big')!;
-      await store.updateProfile('big', { cursor: backlog.at(-1)!.number as number });
-      for (const doc of backlog) putOrder(big.state, doc, null);
+      // queued as discovery queues them (one job per order) but several at once (discovery enqueues
+      // one job per transaction in turn: minutes for 10,000 on a busy 2-core machine).
       const t0 = Date.now();
-      const enqueuer = openPostgresStore({ url: url!, schema: cluster.schema!, poolSize: ENQUEUERS });
-      try {
-        let next = 0;
-        await Promise.all(
-          Array.from({ length: ENQUEUERS }, async () => {
-            while (next < backlog.length) {
-              const doc = backlog[next++]!;
-              await enqueuer.enqueueJob({ flow: 'order-export', profile: 'big', key: String(doc.number), trigger: { kind: 'schedule' } });
-            }
-          }),
-        );
-      } finally {
-        await enqueuer.close();
-      }
+      await cluster.queueBacklog('big', backlog);
       const queuedMs = Date.now() - t0;
       for (let i = 0; i < INSTANCES; i++) hubs.push(await cluster.startHub());
       // Under the backlog: the small shop's second order.
