@@ -19,6 +19,8 @@ import { cetecPort, type CetecPort, type PaperlessPort } from '../engine/ports.t
 import { tenantBehaviour, type CetecTenantBehaviour } from '../engine/cetec-tenant.ts';
 import type { FlowHandler, StateChangeContext } from '../engine/flow-handler.ts';
 import { createWorker, type Worker } from '../engine/worker.ts';
+import { nextTickAfter } from '../engine/scheduler.ts';
+import { discoveryTiming } from '../config/schedule.ts';
 import { createHealthTracker, systemOf, type HealthChange, type HealthTracker } from '../engine/health.ts';
 import { createResumer, type Resumer } from '../engine/resume.ts';
 import type { Logger } from '../lib/log.ts';
@@ -288,7 +290,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
         }),
         logger,
       });
-      const everyMs = p.schedule.everyMinutes * 60_000;
+      const timing = discoveryTiming(p);
       d = {
         ...inner,
         async runOnce() {
@@ -299,7 +301,7 @@ export async function openHub(options: HubOptions): Promise<Hub> {
           } catch (error) {
             const system = systemOf(error);
             metrics.pollFailed({ profile: name, system: system ?? 'unknown' });
-            if (system !== null) await health.failed(name, system, error, Date.now() + everyMs);
+            if (system !== null) await health.failed(name, system, error, nextTickAfter(timing, Date.now()));
             throw error;
           }
         },

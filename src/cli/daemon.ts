@@ -9,7 +9,7 @@ import type { Config } from '../config/load.ts';
 import { reloadConfig } from '../config/reload.ts';
 import type { ReloadOutcome } from '../server/ports.ts';
 import { createScheduler, type Scheduler } from '../engine/scheduler.ts';
-import { createDuty, dutyName, type Duty } from '../engine/duty.ts';
+import { createDuty, createDutyKeeper, dutyName, type Duty } from '../engine/duty.ts';
 import type { FlowHandler } from '../engine/flow-handler.ts';
 import type { Logger } from '../lib/log.ts';
 import { createServer } from '../server/app.ts';
@@ -18,6 +18,7 @@ import { notifierFor } from './notify.ts';
 import { resolveAuthSettings } from '../server/settings.ts';
 import type { JobRecord } from '../store/store.ts';
 import { openHub, type Hub, type HubParts } from './compose.ts';
+import { discoveryTiming } from '../config/schedule.ts';
 import { createDashboardPort } from './dashboard-port.ts';
 import { paperlessWebhook } from '../server/paperless-webhook.ts';
 
@@ -97,14 +98,22 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       const discovery = hub.discovery(profile.name);
       const duty = createDuty({ store: hub.store, duty: dutyName.discovery(profile.name), owner: hub.workerId, leaseMs: config.worker.dutyLeaseSeconds * 1000, holderGone: processGone, logger });
       duties.push(duty);
+      // An interval starts with a pass; a cron schedule runs at its times only.
+      const timing = discoveryTiming(profile);
       const scheduler = createScheduler({
-        every: profile.schedule.everyMinutes * 60_000,
+        ...timing,
+        immediately: timing.cron === undefined,
         run: () => duty.runIfHeld(() => discovery.runOnce()),
         onError: (error) => logger.warn({ err: error, profile: profile.name }, 'discovery pass failed; the next pass tries again'),
       });
       schedulers.set(profile.name, scheduler);
       scheduler.start();
     }
+    // The duties this process holds stay its own between ticks, so a schedule's tick is evaluated
+    // by the holder alone (duty.ts createDutyKeeper).
+    const keepDuties = createDutyKeeper({ store: hub.store, owner: hub.workerId, leaseMs: config.worker.dutyLeaseSeconds * 1000, logger });
+    schedulers.set('(duties)', keepDuties);
+    keepDuties.start();
     // Paused profiles are probed (each on its own backoff) and resume when the system accepts them.
     const resumer = createScheduler({
       every: 1_000,

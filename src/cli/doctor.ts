@@ -14,6 +14,8 @@ import type { Command } from 'commander';
 import { readInputFile } from './context.ts';
 import { checkConfigFile, secretsFileWarnings, type Config } from '../config/load.ts';
 import type { Profile } from '../config/schema.ts';
+import { discoveryTiming } from '../config/schedule.ts';
+import { nextTickAfter } from '../engine/scheduler.ts';
 import { redactText } from '../lib/redact.ts';
 import { createPaperlessClient } from '../systems/paperless/client.ts';
 import { tableOrigin } from '../translate/mapping-table.ts';
@@ -114,7 +116,7 @@ function diagnoseWithConfig(file: string | undefined, env: NodeJS.ProcessEnv): {
   for (const warning of secretsFileWarnings) findings.push({ level: 'warn', check: 'files', text: warning });
   findings.push(...storeFindings(config));
   for (const profile of Object.values(config.profiles)) {
-    findings.push(...profileSecretFindings(config, profile), ...urlFindings(profile), ...integrationFindings(profile), ...mappingDefaultsFindings(profile));
+    findings.push(...profileSecretFindings(config, profile), ...urlFindings(profile), ...integrationFindings(profile), scheduleFinding(profile), ...mappingDefaultsFindings(profile));
   }
   findings.push(...sharedIntegrationFindings(config));
   findings.push(...accessFindings(config));
@@ -133,6 +135,17 @@ function storeFindings(config: Config): Finding[] {
   } catch {
     return [{ level: 'error', check: 'files', text: `store.sqlite: ${file}: cannot be written by this user` }];
   }
+}
+
+/** When the profile's discovery runs, and (cron) its next two times. A bad expression is a config error above. */
+export function scheduleFinding(profile: Profile, now: number = Date.now()): Finding {
+  const at = `profiles.${profile.name}.schedule`;
+  const timing = discoveryTiming(profile);
+  if (timing.cron === undefined) return { level: 'ok', check: 'schedule', text: `${at}: discovery every ${profile.schedule.everyMinutes} minute(s), and at start` };
+  const first = nextTickAfter(timing, now);
+  const second = first === null ? null : nextTickAfter(timing, first);
+  const when = [first, second].filter((t): t is number => t !== null).map((t) => new Date(t).toISOString()).join(', ');
+  return { level: 'ok', check: 'schedule', text: `${at}: discovery at cron "${timing.cron.expression}"${timing.cron.timezone ? ` (${timing.cron.timezone})` : ''}: next ${when}` };
 }
 
 function profileSecretFindings(config: Config, profile: Profile): Finding[] {

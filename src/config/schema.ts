@@ -8,6 +8,7 @@ import { orderTranslationOptionsSchema } from '../translate/order-to-cetec/optio
 import { CONFIG_DEFAULTS as D } from './defaults.ts';
 import { dashboardSettingsSchema } from '../server/settings.ts';
 import { cableBuilderSettingsSchema } from './cablebuilder.ts';
+import { CronError, parseCron } from '../lib/cron.ts';
 
 const secretName = z
   .string()
@@ -61,11 +62,35 @@ export const cetecSettingsSchema = z.strictObject({
   sandbox: z.boolean().default(D.cetec.sandbox),
 });
 
-export const scheduleSchema = z.strictObject({
-  everyMinutes: z.number().positive().default(D.schedule.everyMinutes),
-  heartbeatMinutes: z.number().positive().default(D.schedule.heartbeatMinutes),
-  startAfterOrder: z.number().int().min(0).default(D.schedule.startAfterOrder),
-});
+/**
+ * When discovery runs: every `everyMinutes` (default 5, the seed's schedule), or at the times of a
+ * cron expression (`cron`, in `timezone`), checked here so that a bad one names its profile.
+ */
+export const scheduleSchema = z
+  .strictObject({
+    everyMinutes: z.number().positive().optional(),
+    /** null: none (a profile extending one with a cron expression goes back to `everyMinutes`). */
+    cron: z.string().trim().min(1).nullable().optional(),
+    timezone: z.string().min(1).optional(),
+    heartbeatMinutes: z.number().positive().default(D.schedule.heartbeatMinutes),
+    startAfterOrder: z.number().int().min(0).default(D.schedule.startAfterOrder),
+  })
+  .superRefine((s, ctx) => {
+    if (typeof s.cron === 'string' && s.everyMinutes !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['cron'], message: 'set either cron or everyMinutes, not both' });
+    }
+    if (s.timezone !== undefined && typeof s.cron !== 'string') {
+      ctx.addIssue({ code: 'custom', path: ['timezone'], message: 'applies to cron only: set cron too, or remove timezone' });
+    }
+    if (typeof s.cron !== 'string') return;
+    try {
+      parseCron(s.cron, s.timezone);
+    } catch (error) {
+      if (!(error instanceof CronError)) throw error;
+      ctx.addIssue({ code: 'custom', path: [error.field], message: error.message });
+    }
+  })
+  .transform(({ cron, timezone, ...s }) => ({ ...s, everyMinutes: s.everyMinutes ?? D.schedule.everyMinutes, ...(typeof cron !== 'string' ? {} : { cron, ...(timezone === undefined ? {} : { timezone }) }) }));
 
 export const retrySchema = z.strictObject({
   maxAttempts: positiveInt.default(D.retry.maxAttempts),

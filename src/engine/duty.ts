@@ -12,6 +12,7 @@
  */
 import type { Logger } from '../lib/log.ts';
 import type { Store } from '../store/store.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
 
 export type DutyOptions = {
   store: Store;
@@ -80,4 +81,20 @@ export function createDuty(options: DutyOptions): Duty {
       await store.releaseDuty(duty, owner);
     },
   };
+}
+
+/**
+ * Keeps every duty a process holds between its ticks: all of them renewed in one statement every
+ * third of the lease. So a schedule's tick is evaluated by the holder alone (a process that does not
+ * hold the duty finds it held and does nothing), and another process takes a duty only when its
+ * holder stopped renewing (it died) or released it (a clean stop).
+ */
+export function createDutyKeeper(options: { store: Store; owner: string; leaseMs: number; logger?: Logger }): Scheduler {
+  const { store, owner, leaseMs, logger } = options;
+  return createScheduler({
+    every: Math.max(1_000, Math.floor(leaseMs / 3)),
+    immediately: false,
+    run: () => store.renewDuties(owner, leaseMs),
+    onError: (error) => logger?.warn({ err: error, owner }, 'could not renew the duty leases; trying again'),
+  });
 }

@@ -359,6 +359,11 @@ export interface Store {
    * of this machine that is gone), whose lease is taken over at once.
    */
   holdDuty(duty: string, owner: string, leaseMs: number, options?: { replacing?: string }): Promise<boolean>;
+  /**
+   * Renews every duty `owner` holds, in one statement (a holder keeps its duties between ticks, so
+   * that only it evaluates them); returns how many it holds.
+   */
+  renewDuties(owner: string, leaseMs: number): Promise<number>;
   /** Gives up a duty held by `owner` (a clean stop), so another process may take it at once. */
   releaseDuty(duty: string, owner: string): Promise<void>;
   listDuties(): Promise<DutyLease[]>;

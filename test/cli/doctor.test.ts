@@ -154,3 +154,16 @@ test('doctor --orders groups each unmapped value with its count and the orders i
   assert.deepEqual(after.unmapped, []);
   assert.equal(after.findings.filter((f) => f.level === 'error').length, 0, JSON.stringify(after.findings));
 });
+
+test('doctor shows each profile\'s discovery schedule, and names a bad cron expression by profile and field', () => {
+  const cron = YAML.replace('    cetec: { baseUrl: https://acme.cetecerp.com }\n', '    cetec: { baseUrl: https://acme.cetecerp.com }\n    schedule: { cron: "*/10 6-18 * * 1-5", timezone: America/Chicago }\n');
+  const env = { PAPERLESS_TOKEN: 'x', CETEC_TOKEN: 'y', CETEC_SANDBOX_TOKEN: 'z', SHOPWIRE_API_TOKEN: 'a', CB_SECRET: 'b' };
+  const texts = diagnose(configFile(cron), env).filter((f) => f.check === 'schedule').map((f) => f.text);
+  assert.equal(texts.length, 2, 'one line per profile');
+  assert.match(texts[0]!, /^profiles\.prod\.schedule: discovery at cron "\*\/10 6-18 \* \* 1-5" \(America\/Chicago\): next \d{4}-\d\d-\d\dT\d\d:\d0:00\.000Z, \d{4}-/);
+  assert.match(texts[1]!, /^profiles\.sandbox\.schedule: discovery at cron "\*\/10 6-18 \* \* 1-5"/, 'inherited');
+  const interval = diagnose(configFile(YAML), env).filter((f) => f.check === 'schedule').map((f) => f.text);
+  assert.match(interval[0]!, /^profiles\.prod\.schedule: discovery every 5 minute\(s\), and at start$/);
+  const bad = diagnose(configFile(cron.replace('*/10 6-18 * * 1-5', '*/10 6-18 * *')), env).filter((f) => f.level === 'error').map((f) => f.text);
+  assert.ok(bad.some((t) => /profiles\.prod\.schedule\.cron: not a cron expression: "\*\/10 6-18 \* \*"/.test(t)), bad.join('\n'));
+});

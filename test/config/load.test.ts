@@ -130,3 +130,24 @@ profiles:
   assert.throws(() => parseConfig(text.replace('Polishing: finishing', 'Polishing: 7'), FILE, {}), /profiles\.sandbox\.translation\.routing\.operations\.Polishing: .*expected string.*\(got 7\)/);
   assert.throws(() => parseConfig(text.replace('replace: true, entries', 'replace: true, entry'), FILE, {}), /profiles\.own\.translation\.routing\.operations/);
 });
+
+test('schedule.cron: a cron expression (with seconds or a timezone) validates; a bad one is named with its profile and field', () => {
+  const withSchedule = (schedule: string) => BASE.replace('    paperless: { integrationUuid: abc-123 }\n', `    paperless: { integrationUuid: abc-123 }\n    schedule: ${schedule}\n`);
+  const config = parseConfig(withSchedule('{ cron: "*/10 6-18 * * 1-5", timezone: America/Chicago }'), FILE, {});
+  assert.equal(selectProfile(config, 'prod').schedule.cron, '*/10 6-18 * * 1-5');
+  assert.equal(selectProfile(config, 'prod').schedule.timezone, 'America/Chicago');
+  assert.equal(selectProfile(config, 'sandbox').schedule.cron, '*/10 6-18 * * 1-5', 'inherited through extends');
+  assert.equal(selectProfile(parseConfig(withSchedule('{ cron: "* * * * * *" }'), FILE, {}), 'prod').schedule.cron, '* * * * * *', 'six fields: seconds first');
+  assert.equal(selectProfile(parseConfig(BASE, FILE, {}), 'prod').schedule.cron, undefined, 'no cron by default: every 5 minutes');
+  // A profile extending one with a cron expression may go back to an interval.
+  const back = parseConfig(withSchedule('{ cron: "0 * * * *" }').replace('    extends: prod\n', '    extends: prod\n    schedule: { cron: null, everyMinutes: 2 }\n'), FILE, {});
+  assert.equal(selectProfile(back, 'sandbox').schedule.cron, undefined);
+  assert.equal(selectProfile(back, 'sandbox').schedule.everyMinutes, 2);
+
+  assert.throws(() => parseConfig(withSchedule('{ cron: "*/5 * *" }'), FILE, {}), /shopwire\.yaml: profiles\.prod\.schedule\.cron: not a cron expression: "\*\/5 \* \*": .*five, six, or seven/);
+  assert.throws(() => parseConfig(withSchedule('{ cron: "61 * * * *" }'), FILE, {}), /profiles\.prod\.schedule\.cron: not a cron expression: "61 \* \* \* \*": Invalid value for minute: 61/);
+  assert.throws(() => parseConfig(withSchedule('{ cron: "0 0 30 2 *" }'), FILE, {}), /profiles\.prod\.schedule\.cron: "0 0 30 2 \*" matches no date from now on/);
+  assert.throws(() => parseConfig(withSchedule('{ cron: "0 * * * *", timezone: Mars/Olympus }'), FILE, {}), /profiles\.prod\.schedule\.timezone: not a timezone: "Mars\/Olympus"/);
+  assert.throws(() => parseConfig(withSchedule('{ cron: "0 * * * *", everyMinutes: 5 }'), FILE, {}), /profiles\.prod\.schedule\.cron: set either cron or everyMinutes, not both/);
+  assert.throws(() => parseConfig(withSchedule('{ timezone: Europe/Berlin }'), FILE, {}), /profiles\.prod\.schedule\.timezone: applies to cron only/);
+});

@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createDuty } from '../../src/engine/duty.ts';
+import { createDuty, createDutyKeeper } from '../../src/engine/duty.ts';
+import { createScheduler } from '../../src/engine/scheduler.ts';
+import { parseCron } from '../../src/lib/cron.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import { testClock } from '../store/contract.ts';
 
@@ -68,6 +70,71 @@ test('a restarted process takes the duty at once from the process of this machin
     assert.deepEqual(await old.runIfHeld(async () => 1), { ran: false, holder: 'host:333:cc' });
   } finally {
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a cron tick is evaluated once across processes: the holder keeps the duty between ticks, another takes it only when the holder dies', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shopwire-duty-'));
+  const [storeA, storeB] = [openSqliteStore({ path: join(dir, 'db') }), openSqliteStore({ path: join(dir, 'db') })];
+  // Ticks 3 s apart, a lease of 2.4 s: only a holder that renews between ticks keeps it.
+  const leaseMs = 2_400;
+  const passes: { owner: string; due: number }[] = [];
+  const running: Array<() => Promise<unknown>> = [];
+  const process = (store: typeof storeA, owner: string) => {
+    const duty = createDuty({ store, duty: 'discovery:prod', owner, leaseMs });
+    const keeper = createDutyKeeper({ store, owner, leaseMs });
+    // Every 3 s, as `schedule.cron: "*/3 * * * * *"` would run discovery.
+    const scheduler = createScheduler({ cron: parseCron('*/3 * * * * *'), immediately: false, run: (due) => duty.runIfHeld(async () => void passes.push({ owner, due })) });
+    keeper.start();
+    scheduler.start();
+    const stop = () => Promise.all([keeper.stop(), scheduler.stop()]);
+    running.push(stop);
+    return { stop };
+  };
+  const until = async (what: string, done: () => boolean, ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!done()) {
+      assert.ok(Date.now() < deadline, `${what} within ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  try {
+    await storeA.migrate();
+    const a = process(storeA, 'A');
+    const b = process(storeB, 'B');
+    // Between ticks the lease never runs out (sampled every 100 ms).
+    let lapsed = 0;
+    let sampling = true;
+    running.push(async () => (sampling = false));
+    const sampler = (async () => {
+      while (sampling) {
+        const lease = (await storeB.listDuties())[0];
+        if (lease !== undefined && lease.leaseUntil < Date.now() - 200) lapsed++;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    await until('4 passes', () => passes.length >= 4, 60_000);
+    sampling = false;
+    await sampler;
+    assert.equal(lapsed, 0, 'the holder kept its lease between ticks');
+    const holder = passes[0]!.owner;
+    assert.ok(passes.every((p) => p.owner === holder), `every pass on one process: ${passes.map((p) => p.owner).join('')}`);
+    // The holder dies (stops ticking and renewing, releases nothing): the other takes over.
+    const [dead, alive] = holder === 'A' ? [a, b] : [b, a];
+    await dead.stop();
+    const diedAt = Date.now();
+    const before = passes.length;
+    await until('the other process to take over', () => passes.slice(before).some((p) => p.owner !== holder), leaseMs + 20_000);
+    const tookOverAfter = passes.find((p, i) => i >= before && p.owner !== holder)!.due - diedAt;
+    assert.ok(tookOverAfter <= leaseMs + 10_000, `taken over ${tookOverAfter} ms after the holder died (lease ${leaseMs} ms)`);
+    await alive.stop();
+    const dues = passes.map((p) => p.due);
+    assert.equal(new Set(dues).size, dues.length, 'no cron time evaluated twice');
+  } finally {
+    await Promise.all(running.map((stop) => stop()));
+    await storeA.close();
+    await storeB.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

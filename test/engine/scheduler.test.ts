@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { createScheduler } from '../../src/engine/scheduler.ts';
+import { createScheduler, nextTickAfter } from '../../src/engine/scheduler.ts';
+import { parseCron } from '../../src/lib/cron.ts';
 
 it('runs at a fixed interval, never overlapping, and stops', async () => {
   let active = 0;
@@ -36,4 +37,23 @@ it('reports errors and keeps going', async () => {
   await s.stop();
   assert.ok(n >= 2);
   assert.equal(errors.length, n);
+});
+
+it('a cron schedule ticks at the expression\'s times: every second with six fields, never for a date far away', async () => {
+  const dues: number[] = [];
+  const everySecond = createScheduler({ cron: parseCron('* * * * * *'), immediately: false, run: async (due) => void dues.push(due) });
+  let yearly = 0;
+  const newYear = createScheduler({ cron: parseCron('0 0 1 1 *'), immediately: false, run: async () => void yearly++ });
+  everySecond.start();
+  newYear.start();
+  const deadline = Date.now() + 20_000;
+  while (dues.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await everySecond.stop();
+  await newYear.stop();
+  assert.ok(dues.length >= 3, `ticked ${dues.length} times in up to 20 s`);
+  for (const due of dues) assert.equal(due % 1_000, 0, `each tick is due at a whole second: ${new Date(due).toISOString()}`);
+  assert.equal(new Set(dues).size, dues.length, 'no cron time ticked twice');
+  assert.equal(yearly, 0, 'the New Year schedule did not tick');
+  assert.equal(nextTickAfter({ cron: parseCron('0 0 1 1 *', 'UTC') }, Date.UTC(2031, 5, 1)), Date.UTC(2032, 0, 1), 'the next tick of a cron schedule');
+  assert.equal(nextTickAfter({ every: 300_000 }, 1_000), 301_000, 'the next tick of an interval');
 });

@@ -92,6 +92,22 @@ for (const dialect of dialects) {
         assert.equal(await a!.holdDuty('discovery:prod', 'A', 30_000), true, 'released: taken at once');
       }));
 
+    it('a holder renews all its duties in one statement, never one another process took', () =>
+      withStores(2, async ([a, b], clock) => {
+        assert.equal(await a!.holdDuty('discovery:one', 'A', 30_000), true);
+        assert.equal(await a!.holdDuty('discovery:two', 'A', 30_000), true);
+        assert.equal(await b!.holdDuty('discovery:three', 'B', 30_000), true);
+        clock.advance(25_000);
+        assert.equal(await a!.renewDuties('A', 30_000), 2, 'both of A\'s');
+        clock.advance(25_000);
+        assert.equal(await b!.holdDuty('discovery:one', 'B', 30_000), false, 'renewed: still A\'s 50 s after it was taken');
+        assert.equal(await b!.holdDuty('discovery:three', 'B', 30_000), true);
+        clock.advance(30_001);
+        assert.equal(await b!.holdDuty('discovery:one', 'B', 30_000), true, 'A stopped renewing: B takes it');
+        assert.equal(await a!.renewDuties('A', 30_000), 1, 'A renews only what it still holds');
+        assert.equal((await a!.listDuties()).find((d) => d.duty === 'discovery:one')?.owner, 'B');
+      }));
+
     it('of many processes racing for a free or expired duty, exactly one gets it', () =>
       withStores(4, async (stores, clock) => {
         for (let round = 0; round < 5; round++) {

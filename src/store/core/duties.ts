@@ -8,13 +8,16 @@ import { dutyStatements } from '../sql/duties.ts';
 import type { Store } from '../store.ts';
 import type { CoreContext } from './context.ts';
 
-export function dutyMethods(ctx: CoreContext): Pick<Store, 'holdDuty' | 'releaseDuty' | 'listDuties'> {
+export function dutyMethods(ctx: CoreContext): Pick<Store, 'holdDuty' | 'renewDuties' | 'releaseDuty' | 'listDuties'> {
   const { db, clock } = ctx;
   const duties = dutyStatements(ctx.dialect);
   return {
     async holdDuty(duty, owner, leaseMs, options = {}) {
       const now = clock();
       return (await db.run(duties.holdDuty(duty, owner, now, now + leaseMs, options.replacing ?? null))) === 1;
+    },
+    async renewDuties(owner, leaseMs) {
+      return db.run(duties.renewDuties(owner, clock() + leaseMs));
     },
     async releaseDuty(duty, owner) {
       await db.run(duties.releaseDuty(duty, owner));

@@ -15,6 +15,8 @@ export function dutyStatements(d: Dialect) {
       ON CONFLICT (duty) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until,
         acquired_at = CASE WHEN duty_leases.owner = excluded.owner THEN duty_leases.acquired_at ELSE excluded.acquired_at END
       WHERE duty_leases.owner = excluded.owner OR duty_leases.lease_until <= ${now} OR duty_leases.owner = ${replacing}`,
+    /** Only rows still naming the owner: a duty another process took is not taken back. */
+    renewDuties: (owner: string, leaseUntil: number): Statement => sql`UPDATE duty_leases SET lease_until = ${leaseUntil} WHERE owner = ${owner}`,
     releaseDuty: (duty: string, owner: string): Statement => sql`DELETE FROM duty_leases WHERE duty = ${duty} AND owner = ${owner}`,
     selectDuties: (): Statement => sql`SELECT duty, owner, lease_until, acquired_at FROM duty_leases ORDER BY duty`,
   };
