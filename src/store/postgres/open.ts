@@ -40,11 +40,30 @@ const types = {
   }) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * The connection settings with the store's `search_path` after any the URL carries in `options`
+ * (`?options=-c statement_timeout=5000`): `pg` lets the URL's `options` replace the Pool's, which
+ * would drop the search_path and put the store's tables in `public`.
+ */
+export function withSearchPath(url: string, schema: string): { connectionString: string; options: string } {
+  const own = `-c search_path=${schema}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { connectionString: url, options: own };
+  }
+  const given = parsed.searchParams.get('options');
+  if (given === null) return { connectionString: url, options: own };
+  parsed.searchParams.delete('options');
+  return { connectionString: parsed.toString(), options: `${given} ${own}` };
+}
+
 export function openPostgresDb(options: PostgresStoreOptions): SqlDb {
   const schema = options.schema ?? 'public';
   if (!SCHEMA.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
   // search_path per connection from the start (no extra round trip per checkout).
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 5, types, options: `-c search_path=${schema}` });
+  const pool = new pg.Pool({ ...withSearchPath(options.url, schema), max: options.poolSize ?? 5, types });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
   });

@@ -1,0 +1,35 @@
+/**
+ * A PostgreSQL URL may carry server settings in `options` (`?options=-c statement_timeout=5000`,
+ * libpq's form). `pg` lets the URL's `options` replace the Pool's own, which is where the store sets
+ * its `search_path`: the store then silently wrote to `public` instead of its schema. Both must
+ * hold: the URL's settings and the store's schema. Skipped without PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import pg from 'pg';
+import { openPostgresStore } from '../../src/store/postgres/open.ts';
+
+const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
+
+test('a URL with options keeps them and the store schema', { skip: url === undefined ? 'SHOPWIRE_TEST_PG_URL is not set' : false }, async () => {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const withOptions = `${url}${url!.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c application_name=shopwire-url-test -c lock_timeout=4321')}`;
+  const store = openPostgresStore({ url: withOptions, schema });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await store.migrate();
+    await store.enqueueJob({ flow: 'order-export', profile: 'p', key: '1', trigger: { kind: 'cli' } });
+    const inSchema = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'jobs'`, [schema]);
+    assert.equal(inSchema.rows[0].n, 1, 'the jobs table is in the store schema');
+    assert.equal((await client.query(`SELECT count(*)::int AS n FROM ${schema}.jobs`)).rows[0].n, 1, 'the job went to the store schema');
+    // The URL's settings reached the server too: the store's connections say so.
+    const sessions = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'shopwire-url-test'`);
+    assert.ok(sessions.rows[0].n >= 1, 'the store connections carry the URL options');
+  } finally {
+    await store.close();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
+});
