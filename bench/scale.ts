@@ -30,7 +30,7 @@ import { generatedOrders, jobCounts, killHub, sleep, startCluster, type Cluster,
 const { values: args } = parseArgs({
   options: {
     /** Milliseconds every Cetec call takes. */
-    latency: { type: 'string', default: '100' },
+    latency: { type: 'string', default: '300' },
     /** Shops (one tenant each) in the many-tenants runs. */
     profiles: { type: 'string', default: '16' },
     /** Each tenant's `cetec.concurrency` (and each process's jobs at once, the hub's default). */
@@ -74,6 +74,8 @@ type Run = {
   notDone: number;
   /** The machine's 1-minute load average at the end of the window (other work shares it). */
   load: number;
+  /** CPU time per exported order in the window: the hub processes, and this process (the emulators). */
+  cpuMsPerOrder: { hubs: number; emulators: number } | null;
 };
 
 console.log(
@@ -119,6 +121,7 @@ function line(n: number, run: Run, first: Run, limit: number, rate: number, targ
     `  ${n} process${n === 1 ? ' ' : 'es'}: ${run.perMinute.toFixed(0).padStart(6)} orders/min  ${ratio.toFixed(2)}×${target}; ` +
     `per tenant: peak ${run.peakInFlight} calls in flight (limit ${limit}), peak ${run.peakPerSecond} calls within one second${rate < 10_000 ? ` (rate ${rate}/s, burst ${rate})` : ''}, ` +
     `average ${run.callsPerSecond.toFixed(1)} calls/s; ${((run.perMinute / run.boundPerMinute) * 100).toFixed(0)} % of the latency bound, load average ${run.load.toFixed(1)}` +
+    (run.cpuMsPerOrder === null ? '' : `; CPU per order: hubs ${run.cpuMsPerOrder.hubs.toFixed(0)} ms, emulators ${run.cpuMsPerOrder.emulators.toFixed(0)} ms`) +
     (run.ranOut ? '; the queue ran out before the window ended (more orders: --window shorter or more shops)' : '') +
     (run.notDone > 0 ? `; ${run.notDone} jobs finished otherwise than done` : '')
   );
@@ -138,13 +141,17 @@ async function throughput(o: { postgresUrl?: string; instances: number; shops: n
     tenants.push({ latencyMs: latency, concurrency, ratePerSecond: o.rate });
     profiles.push({ name: `shop${String(i).padStart(2, '0')}`, tenant: i, orders: perShop, seed: 1 + i * 10_000 });
   }
-  const cluster = await startCluster({ ...(o.postgresUrl ? { postgresUrl: o.postgresUrl } : {}), tenants, profiles, logLevel: 'warn', cetecTimeoutMs: 30_000 });
+  // Discovery once a minute: the orders are there from the start (the first pass finds them all),
+  // and frequent passes over many shops would cost CPU the exports then lack.
+  const cluster = await startCluster({ ...(o.postgresUrl ? { postgresUrl: o.postgresUrl } : {}), tenants, profiles, logLevel: 'warn', cetecTimeoutMs: 30_000, everyMinutes: 1 });
   const hubs: Hub[] = [];
   try {
     for (let i = 0; i < o.instances; i++) hubs.push(await cluster.startHub());
     await sleep(warmupMs);
     const c1 = await counts(cluster);
     const calls1 = cluster.cetec.reduce((a, c) => a + c.load().calls, 0);
+    const hubCpu1 = hubs.map((h) => cpuMs(h.pid));
+    const ownCpu1 = process.cpuUsage();
     const t1 = performance.now();
     let c2 = c1;
     let ranOut = false;
@@ -158,6 +165,8 @@ async function throughput(o: { postgresUrl?: string; instances: number; shops: n
     }
     const seconds = (performance.now() - t1) / 1000;
     const calls2 = cluster.cetec.reduce((a, c) => a + c.load().calls, 0);
+    const hubCpu = hubs.reduce((a, h, i) => (a === null || hubCpu1[i] === null ? null : a + (cpuMs(h.pid)! - hubCpu1[i]!)), 0 as number | null);
+    const ownCpu = process.cpuUsage(ownCpu1);
     const orders = c2.done - c1.done;
     const callsPerOrder = orders > 0 ? (calls2 - calls1) / orders : CALLS_PER_ORDER;
     const slots = o.shops === 1 ? Math.min(lanes, concurrency, (o.rate * latency) / 1000) : Math.min(lanes, o.shops * concurrency);
@@ -165,6 +174,7 @@ async function throughput(o: { postgresUrl?: string; instances: number; shops: n
       perMinute: (orders / seconds) * 60,
       boundPerMinute: (slots * 60_000) / (callsPerOrder * latency),
       load: loadavg()[0]!,
+      cpuMsPerOrder: hubCpu === null || orders === 0 ? null : { hubs: hubCpu / orders, emulators: (ownCpu.user + ownCpu.system) / 1000 / orders },
       peakInFlight: Math.max(...cluster.cetec.map((c) => c.load().peak)),
       peakPerSecond: Math.max(...cluster.cetec.map((c) => c.load().peakPerSecond)),
       callsPerSecond: (calls2 - calls1) / seconds / o.shops,
@@ -244,6 +254,17 @@ async function smallShopLatency(url: string, instances: number, backlog: number,
   } finally {
     for (const hub of hubs) await killHub(hub);
     await cluster.close();
+  }
+}
+
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
   }
 }
 
