@@ -3,7 +3,6 @@
  * schedule, the worker running jobs continuously, and the HTTP server (dashboard, JSON API,
  * /healthz, /readyz, /metrics, plus plugins such as the CableBuilder receiver).
  */
-import { hostname } from 'node:os';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/load.ts';
 import { reloadConfig } from '../config/reload.ts';
@@ -18,9 +17,12 @@ import { notifierFor } from './notify.ts';
 import { resolveAuthSettings } from '../server/settings.ts';
 import type { JobRecord } from '../store/store.ts';
 import { openHub, type Hub, type HubParts } from './compose.ts';
+import { processGone } from './process-gone.ts';
 import { discoveryTiming } from '../config/schedule.ts';
 import { createDashboardPort } from './dashboard-port.ts';
 import { paperlessWebhook } from '../server/paperless-webhook.ts';
+
+export { processGone };
 
 export type DaemonOptions = {
   config: Config;
@@ -205,22 +207,6 @@ function webhookPlugins(hub: Hub, config: Config): FastifyPluginAsync[] {
       });
     return [plugin];
   });
-}
-
-/**
- * Whether a worker id (`host:pid:random`, compose.ts) names a process of this machine that no
- * longer exists. Another machine's process, or one that exists (even another user's), is not gone.
- */
-export function processGone(owner: string): boolean {
-  const parts = owner.split(':');
-  const pid = Number(parts[parts.length - 2]);
-  if (parts.slice(0, -2).join(':') !== hostname() || !Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }
 
 /** Resolves on SIGINT or SIGTERM. */

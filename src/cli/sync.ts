@@ -2,9 +2,14 @@
  * `shopwire sync [--profile p]`: one discovery and export pass, then exit — for cron, like the
  * seed's every-5-minutes job. Exit 0 when no job of the synced profiles needs attention after the
  * pass (done, or waiting to retry), 1 when one does, whether this pass or an earlier one put it there.
+ * Each profile's discovery is taken as its duty for the pass, as a running hub takes it: while
+ * another process (a `run`, another `sync`) holds it, this sync skips that profile's discovery
+ * and says so, so the same pass never runs twice at once; the export of queued jobs still runs.
  */
 import type { Command } from 'commander';
+import { createDuty, dutyName } from '../engine/duty.ts';
 import { openHub } from './compose.ts';
+import { processGone } from './process-gone.ts';
 import { commandConfig, commandLogger, describeJob, jobJson, printJson } from './context.ts';
 import { withProgress } from './terminal.ts';
 
@@ -20,10 +25,19 @@ export function register(program: Command): void {
       try {
         const started = Date.now();
         const discovered: Record<string, number[]> = {};
+        /** Profiles whose discovery another process held, and which. */
+        const skipped: Record<string, string | null> = {};
         await withProgress('sync', { quiet: options.json === true }, async (bar) => {
           for (const profile of hub.profiles) {
             bar.note(`looking for new orders and requests in Paperless Parts (${profile.name})`);
-            discovered[profile.name] = (await hub.discovery(profile.name).runOnce()).enqueued;
+            const duty = createDuty({ store: hub.store, duty: dutyName.discovery(profile.name), owner: hub.workerId, leaseMs: config.worker.dutyLeaseSeconds * 1000, holderGone: processGone });
+            try {
+              const pass = await duty.runIfHeld(() => hub.discovery(profile.name).runOnce());
+              if (pass.ran) discovered[profile.name] = pass.value.enqueued;
+              else skipped[profile.name] = pass.holder;
+            } finally {
+              await duty.release();
+            }
           }
           let ended = 0;
           bar.note('exporting');
@@ -36,8 +50,11 @@ export function register(program: Command): void {
         const synced = new Set(hub.profiles.map((p) => p.name));
         const attention = (await hub.store.countJobs()).filter((c) => c.state === 'needs-attention' && synced.has(c.profile)).reduce((n, c) => n + c.count, 0);
         if (options.json) {
-          printJson({ discovered, jobs: touched.map(jobJson), needsAttention: attention });
+          printJson({ discovered, skipped, jobs: touched.map(jobJson), needsAttention: attention });
         } else {
+          for (const [profile, holder] of Object.entries(skipped)) {
+            process.stdout.write(`${profile}: discovery skipped: another process${holder === null ? '' : ` (${holder})`} is running it now (a running hub, or another sync); queued jobs were still exported\n`);
+          }
           for (const [profile, numbers] of Object.entries(discovered)) {
             process.stdout.write(`${profile}: ${numbers.length} new order(s)${numbers.length ? `: ${numbers.join(', ')}` : ''}\n`);
           }
