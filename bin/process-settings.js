@@ -3,10 +3,14 @@
 //
 // 1. The module compile cache (Node's `module.enableCompileCache`), which also keeps the output of
 //    type stripping. A warm cache means Node's TypeScript stripper (a WebAssembly module that stays
-//    resident, about 20 MB) is never loaded, and commands start faster. The cache lives in
-//    node_modules/.cache/shopwire-compile (or $NODE_COMPILE_CACHE); Node checks every entry
-//    against the source file's hash, so an edited file is simply compiled again.
-//    NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+//    resident, about 20 MB) is never loaded, and commands start faster. The cache lives in the
+//    user's cache folder, $XDG_CACHE_HOME/shopwire/compile or ~/.cache/shopwire/compile (or
+//    $NODE_COMPILE_CACHE); Node checks every entry against the source file's hash, so an edited
+//    file is simply compiled again. NODE_DISABLE_COMPILE_CACHE=1 turns it off. Not under
+//    node_modules: creating node_modules/.cache after `npm install` makes the folder newer than
+//    npm's hidden lockfile (node_modules/.package-lock.json), which npm then ignores, reading
+//    the whole tree again on every `npm exec`. Not in the shared temporary folder either, where
+//    another user could have put entries first.
 //
 // 2. Memory settings for the long-running commands (`run`, `demo`, `sync`), which keep a hub
 //    with 10,000 jobs queued under 150 MB resident (`npm run bench:export -- --queue 10000`,
@@ -28,10 +32,22 @@
 //    Linux, where these settings mean something, and never for a process with an IPC channel
 //    (a fork's channel would not survive the exec).
 import { enableCompileCache } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { homedir } from 'node:os';
+import path from 'node:path';
 
-/** The project's own compile cache folder (conventional place for tool caches). */
-export const COMPILE_CACHE_DIR = fileURLToPath(new URL('../node_modules/.cache/shopwire-compile/', import.meta.url));
+/**
+ * The compile cache folder: in the user's cache folder (XDG), outside the checkout and
+ * node_modules; empty (no cache) for a user without a home folder.
+ */
+export const COMPILE_CACHE_DIR = cacheFolder();
+
+function cacheFolder() {
+  try {
+    return path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'shopwire', 'compile');
+  } catch {
+    return '';
+  }
+}
 
 /** Environment of a tuned process, unless already set. */
 export const MEMORY_ENV = Object.freeze({ MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' });
@@ -45,6 +61,7 @@ export const LONG_RUNNING_COMMANDS = Object.freeze(['run', 'demo', 'sync']);
 /** Enables the compile cache for this process (a quiet optimisation: never throws). */
 export function useCompileCache() {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return;
+  if (!process.env.NODE_COMPILE_CACHE && COMPILE_CACHE_DIR === '') return;
   try {
     enableCompileCache(process.env.NODE_COMPILE_CACHE || COMPILE_CACHE_DIR);
   } catch {
@@ -63,7 +80,7 @@ export function relaunchWithMemorySettings(script, args) {
   if (process.platform !== 'linux' || typeof process.execve !== 'function' || process.channel !== undefined) return;
   /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, SHOPWIRE_PROCESS_SETTINGS: 'applied' };
-  if (!env.NODE_DISABLE_COMPILE_CACHE && !env.NODE_COMPILE_CACHE) env.NODE_COMPILE_CACHE = COMPILE_CACHE_DIR;
+  if (!env.NODE_DISABLE_COMPILE_CACHE && !env.NODE_COMPILE_CACHE && COMPILE_CACHE_DIR !== '') env.NODE_COMPILE_CACHE = COMPILE_CACHE_DIR;
   for (const [name, value] of Object.entries(MEMORY_ENV)) env[name] ??= value;
   const flags = MEMORY_FLAGS.filter((flag) => !process.execArgv.some((a) => a.startsWith(flag.split('=')[0] ?? flag)));
   try {

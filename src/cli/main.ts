@@ -7,8 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands.ts';
-import { preloadStdin } from './context.ts';
+import { commandsFor } from './commands.ts';
 import { ShopwireError } from '../lib/errors.ts';
 import { redactText } from '../lib/redact.ts';
 
@@ -17,22 +16,23 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const;
 /** The version in package.json. */
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export function buildProgram(): Command {
+/** The program with the commands `argv` needs (all of them for null; see commands.ts). */
+export async function buildProgram(argv: readonly string[] | null = null): Promise<Command> {
   const program = new Command('shopwire')
     .description('Integration hub: Paperless Parts orders and CableBuilder designs into Cetec ERP')
     .version(VERSION, '-V, --version', 'print the version of shopwire')
     .option('-c, --config <file>', 'config file (YAML); default: $SHOPWIRE_CONFIG or ./shopwire.yaml if present')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  for (const register of await commandsFor(argv)) register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     // `--file -` (or `-` among `--orders`): the command reads stdin.
-    if (argv.includes('-')) await preloadStdin();
+    if (argv.includes('-')) await (await import('./context.ts')).preloadStdin();
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {

@@ -12,7 +12,7 @@
  * excerpts in errors, and recorded answer bodies that are not JSON, keep their first 2,000
  * characters.
  */
-import { Agent, request as undiciRequest } from 'undici';
+import type { Agent } from 'undici';
 import { redactJson, redactText } from '../redact.ts';
 import type { TransferRecorder, TransferSystem, TransferEnd } from '../transfer.ts';
 import { nullRecorder, RedactedJson } from '../transfer.ts';
@@ -121,16 +121,28 @@ function recordedBody(text: string, parsed: unknown): unknown {
   return text === '' ? null : redactText(text.slice(0, EXCERPT_CHARS));
 }
 
+/**
+ * undici is loaded with the first call, not with the module: a command that makes no call (status,
+ * preview, cancel…) starts without its hundred modules.
+ */
+let undici: Promise<typeof import('undici')> | null = null;
+const loadUndici = (): Promise<typeof import('undici')> => (undici ??= import('undici'));
+
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const baseUrl = new URL(options.baseUrl).toString().replace(/\/+$/, '');
   const connectTimeout = Math.min(options.timeoutMs, options.connectTimeoutMs ?? Math.max(50, Math.floor(options.timeoutMs / 3)));
-  const agent = new Agent({
-    connections: options.concurrency,
-    pipelining: 1,
-    connect: { timeout: connectTimeout, rejectUnauthorized: true },
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-  });
+  let agent: Promise<Agent> | null = null;
+  const agentOf = (): Promise<Agent> =>
+    (agent ??= loadUndici().then(
+      ({ Agent }) =>
+        new Agent({
+          connections: options.concurrency,
+          pipelining: 1,
+          connect: { timeout: connectTimeout, rejectUnauthorized: true },
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        }),
+    ));
 
   /**
    * One attempt under its own deadline. A timer cleared when the attempt ends and a listener on
@@ -139,6 +151,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
    * 30 s timeout, tens of seconds of finished calls).
    */
   async function attemptOnce(req: HttpRequest, url: string, attempt: number): Promise<HttpResponse> {
+    // undici and the agent are ready before the deadline starts (a first call does not pay for loading them).
+    await agentOf();
     const deadline = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -189,11 +203,12 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     let text = '';
     let responseHeaders: Record<string, string> = {};
     try {
+      const [{ request: undiciRequest }, dispatcher] = await Promise.all([loadUndici(), agentOf()]);
       const res = await undiciRequest(url, {
         method: req.method,
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        dispatcher: agent,
+        dispatcher,
         signal,
       });
       status = res.statusCode;
@@ -269,7 +284,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     urlOf: (req) => buildUrl(baseUrl, req.path, req.query),
     attempt: attemptOnce,
     async close() {
-      await agent.close();
+      if (agent !== null) await (await agent).close();
     },
   };
 }
