@@ -139,7 +139,8 @@ export function createOrderWatch(options: OrderWatchOptions): OrderWatch {
       const want = options.erpCode?.(job) ?? null;
       const shown = (order as { erp_code?: unknown }).erp_code;
       if (want !== null && shown !== want && options.paperless.setOrderErpCode !== undefined) {
-        await options.paperless.setOrderErpCode(number, want);
+        // Recorded among the job's transfers (with its last run), like the write-back it makes up for.
+        await options.paperless.setOrderErpCode(number, want, { recorder: store.recorderFor(job.id) });
         return `unchanged: order ${number} matches its export; erp_code ${want} written back`;
       }
       return `unchanged: order ${number} matches its export`;

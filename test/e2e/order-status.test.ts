@@ -74,7 +74,12 @@ test('the sales order number is written back to the Paperless order (erp_code); 
   assert.equal(again.code, 0, again.stderr);
   const [quote] = e2e.cetec.state.quotesByExternalKey(plannedOrders(e2e.planOf(5))[0]!.external_key);
   assert.equal(e2e.paperless.state.orders.get(5)!.doc.erp_code, String(quote!.ordernum), 'written by the re-check');
-  assert.equal((await job(5)).state, 'done', 'the job was done all along');
+  const done = await job(5);
+  assert.equal(done.state, 'done', 'the job was done all along');
+  // Both write-backs are among the job's transfers: the failed one in its run, the healing one after it.
+  const writes = (await (await e2e.store()).listTransfers(done.id)).filter((t) => t.endpoint === 'orders.set_erp_code');
+  assert.deepEqual(writes.map((t) => t.status), [503, 503, 503, 200], JSON.stringify(writes.map((t) => [t.status, t.outcome])));
+  assert.ok(writes.every((t) => t.run === 1 && t.execution === done.executions));
 });
 
 test('a skipped order whose status changes to an exported one is exported on the next pass', async () => {
