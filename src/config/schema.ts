@@ -195,8 +195,11 @@ export const serverSchema = z.strictObject({
 export const workerSchema = z.strictObject({
   /** Jobs one process runs at once (default: the largest Cetec concurrency of its profiles). */
   concurrency: z.number().int().positive().max(64).optional(),
-  /** How long a job stays leased to a process that stopped answering before another may take it. */
-  leaseSeconds: z.number().positive().max(3600).default(60),
+  /**
+   * How long a job stays leased to a process that stopped answering before another may take it
+   * (failover time). A live process renews its jobs' leases every third of it, however slow the job.
+   */
+  leaseSeconds: z.number().positive().max(3600).default(15),
   /**
    * Lease on a profile's discovery (new orders, integration events, heartbeats), which runs on one
    * process at a time: a dead holder's discovery moves to another process after this long.

@@ -25,7 +25,7 @@ export type WorkerOptions = {
   handlers: Partial<Record<JobRecord['flow'], FlowHandler>>;
   /** Jobs run at once by this worker. Default 1. */
   concurrency?: number;
-  /** Lease length; renewed every third of it while the job runs. Default 60 s. */
+  /** Lease length; renewed every third of it while the job runs, however slow the job. Default 15 s. */
   leaseMs?: number;
   /** Pause between claims when nothing was runnable (start() only). Default 1 s. */
   idleMs?: number;
@@ -55,7 +55,7 @@ function pauseReason(error: unknown): string {
 
 export function createWorker(options: WorkerOptions): Worker {
   const { store, workerId, logger } = options;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? 15_000;
   const clock = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
   const concurrency = Math.max(1, options.concurrency ?? 1);
