@@ -111,8 +111,8 @@ export function groupTransfers(transfers: TransferView[]): TransferGroup[] {
 function groupTitle(g: TransferGroup): string {
   if (g.execution === null) return 'Earlier calls (recorded before calls were grouped by run)';
   if (g.execution === 0 || g.attempt === null) return 'Before the job first ran';
-  const kind = g.attempt > 1 ? `retry ${g.attempt - 1}` : (g.run ?? 1) > 1 ? 'replay' : 'first run';
-  return `Run ${g.run ?? 1}, attempt ${g.attempt} (${kind})`;
+  // Run: 1, +1 per replay (or changed source); attempt: each time the job was taken up in that run.
+  return `Run ${g.run ?? 1}, attempt ${g.attempt}`;
 }
 
 function groupView(g: TransferGroup, nowMs: number): SafeHtml {
