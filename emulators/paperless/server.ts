@@ -19,7 +19,7 @@ import { lookupRoutes } from './routes/lookups.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { generateOrder } from './generate-order.ts';
 import { findFixturesDir, seedState } from './seed.ts';
-import { addEvent, createAction, emptyState, highestOrderNumber, putOrder, StateError } from './state.ts';
+import { addEvent, createAction, emptyState, highestOrderNumber, isoMicros, putOrder, StateError } from './state.ts';
 import type { CustomTable, EventRecord, IntegrationAction, JsonObject, PaperlessState, StoredOrder } from './state.ts';
 import { deliverWebhook } from './webhook-sender.ts';
 import type { WebhookTarget } from './webhook-sender.ts';
@@ -28,6 +28,9 @@ import type { WebhookTarget } from './webhook-sender.ts';
 export const DEFAULT_INTEGRATION_UUID = '712f4343-a29c-4263-be38-3c1694f53439';
 export const DEFAULT_TOKEN = 'emulator-paperless-token';
 export const DEFAULT_GROUP_SLUG = 'emulated-shop';
+/** The seeded request whose action does not exist (answers 404), and the seeded undocumented event type. */
+export const VARIANT_MISSING_ACTION_UUID = '00000000-0000-4000-8000-000000000404';
+export const VARIANT_UNKNOWN_EVENT_TYPE = 'purchase_order.created';
 
 export type OrderGenerator = (seed: number, options?: { number?: number }) => object;
 
@@ -51,10 +54,30 @@ export type PaperlessEmulatorOptions = {
   fixturesDir?: string;
   /** Clock in milliseconds (tests age events with it). */
   now?: () => number;
+  /**
+   * Seed the real variants a tenant shows besides good orders (default true; `seedVariants`): an
+   * on-hold and a cancelled order, a UI request without a record, a request whose action answers
+   * 404, an event type no source documents, and the documented event types an export does not use.
+   */
+  variants?: boolean;
+};
+
+/** What `seedVariants` put in the account (null with `variants: false`). */
+export type SeededVariants = {
+  /** An order `on_hold` (with its `order.status_changed` event) and one `cancelled`: never to be exported. */
+  onHold: number;
+  cancelled: number;
+  /** The UI request without a record (status `requested`, `entity_id` null). */
+  requestWithoutRecord: string;
+  /** The action uuid of the `integration_action.requested` event whose action answers 404. */
+  missingAction: string;
+  unknownEventType: string;
 };
 
 export type PaperlessEmulator = {
   url: string;
+  /** The real variants seeded (renewed by `reset`), or null. */
+  readonly variants: SeededVariants | null;
   token: () => string;
   integrationUuid: string;
   groupSlug: string;
@@ -98,6 +121,7 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
   let token = initialToken;
   const generate: OrderGenerator = options.generateOrder ?? generateOrder;
   const state = emptyState();
+  let variants: SeededVariants | null = null;
   /** Pushes started by synchronous calls (a UI request); `settled()` waits for them. */
   const pendingPushes = new Set<Promise<void>>();
 
@@ -122,6 +146,48 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
       const { seed: s, count, startNumber } = options.generated;
       await generateInto(s, count, startNumber ?? highestOrderNumber(state) + 1, false);
     }
+    variants = options.variants === false ? null : seedVariants();
+  }
+
+  /**
+   * The real variants (issue 9; docs/emulators/paperless.md), after every other order so the
+   * numbers of seeded and generated orders do not move: two orders that must not be exported
+   * (`on_hold`, announced by `order.status_changed`, and `cancelled`), an action a person requested
+   * in the UI without picking a record (status `requested`, `entity_id` null, as Paperless Parts'
+   * help article shows), an `integration_action.requested` event whose action does not exist (the
+   * action answers 404), an event type no source documents, and one event of each documented type
+   * an order export does not use. Seeded events are not pushed to a webhook.
+   */
+  function seedVariants(): SeededVariants {
+    const base = highestOrderNumber(state);
+    const onHold = putOrder(state, { ...(generate(9_001, { number: base + 1 }) as JsonObject), number: base + 1, status: 'on_hold' }, null);
+    putOrder(state, { ...(generate(9_002, { number: base + 2 }) as JsonObject), number: base + 2, status: 'cancelled' }, null);
+    const at = now();
+    addEvent(state, { type: 'order.status_changed', data: { uuid: onHold.uuid, number: onHold.number, status: 'on_hold' }, related_object_type: 'order', related_object: onHold.uuid, scope: null }, at);
+    const request = createAction(state, integrationUuid, { type: 'export_order', entity_id: null, status: 'requested', related_object_type: null, related_object: null }, at);
+    addEvent(state, { type: 'integration_action.requested', data: requestedEventData(request), related_object_type: null, related_object: null, scope: integrationUuid }, at);
+    const missing = { uuid: VARIANT_MISSING_ACTION_UUID, type: 'export_order', status: 'requested', status_message: null, entity_id: String(onHold.number), created: isoMicros(at), updated: isoMicros(at) };
+    addEvent(state, { type: 'integration_action.requested', data: requestedEventData(missing), related_object_type: 'order', related_object: onHold.uuid, scope: integrationUuid }, at);
+    addEvent(state, { type: VARIANT_UNKNOWN_EVENT_TYPE, data: { number: onHold.number }, related_object_type: 'order', related_object: onHold.uuid, scope: integrationUuid }, at);
+    for (const type of ['quote.created', 'quote.status_changed', 'quote.sent']) {
+      addEvent(state, { type, data: { number: 1, status: 'outstanding' }, related_object_type: 'quote', related_object: null, scope: null }, at);
+    }
+    addEvent(state, { type: 'integration.turned_on', data: { uuid: integrationUuid, is_active: true }, related_object_type: null, related_object: null, scope: integrationUuid }, at);
+    return { onHold: onHold.number, cancelled: base + 2, requestWithoutRecord: request.uuid, missingAction: VARIANT_MISSING_ACTION_UUID, unknownEventType: VARIANT_UNKNOWN_EVENT_TYPE };
+  }
+
+  /** `integration_action.requested` data with the key set `requestedEventKeys` picks. */
+  function requestedEventData(action: Pick<IntegrationAction, 'uuid' | 'type' | 'status' | 'status_message' | 'entity_id' | 'created' | 'updated'>): JsonObject {
+    const keys = behaviours.requestedEventKeys;
+    return {
+      ...(keys !== 'fixture' ? { uuid: action.uuid, type: action.type } : {}),
+      ...(keys !== 'ppi' ? { action_uuid: action.uuid, action_type: action.type } : {}),
+      status: action.status,
+      status_message: action.status_message,
+      entity_id: action.entity_id,
+      created: action.created,
+      updated: action.updated,
+    };
   }
 
   async function addOrder(input: object): Promise<StoredOrder> {
@@ -162,13 +228,7 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
       { type, entity_id: entityId, status: status ?? behaviours.uiRequestStatus, related_object_type: order ? 'order' : null, related_object: order?.uuid ?? null },
       now(),
     );
-    const common = { status: action.status, status_message: action.status_message, entity_id: action.entity_id, created: action.created, updated: action.updated };
-    const keys = behaviours.requestedEventKeys;
-    const data = {
-      ...(keys !== 'fixture' ? { uuid: action.uuid, type: action.type } : {}),
-      ...(keys !== 'ppi' ? { action_uuid: action.uuid, action_type: action.type } : {}),
-      ...common,
-    };
+    const data = requestedEventData(action);
     const event = addEvent(
       state,
       { type: 'integration_action.requested', data, related_object_type: action.related_object_type, related_object: action.related_object, scope: integration },
@@ -295,6 +355,9 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   return {
     url: address,
+    get variants() {
+      return variants;
+    },
     token: () => token,
     integrationUuid,
     groupSlug,

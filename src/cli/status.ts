@@ -100,7 +100,7 @@ export function register(program: Command): void {
       const total = quarantineCounts.reduce((n, c) => n + c.count, 0);
       if (total > 0) {
         out.push(`set aside by discovery (quarantined, ${total} in all; nothing else waited for them):`);
-        for (const q of quarantined) out.push(`  ${q.profile}  ${q.at ?? ''}  ${q.type}  ${q.reason}: ${q.message}`);
+        for (const q of quarantined) out.push(`  ${q.profile}  ${q.at === null ? '' : localTime(Date.parse(q.at), now)}  ${q.type}  ${q.reason}: ${q.message}`);
       }
       if (options.check) {
         for (const f of systems) out.push(`${f.level === 'ok' ? paint(process.stdout, 'green', 'ok  ') : paint(process.stdout, 'red', 'FAIL')}  ${f.text}`);

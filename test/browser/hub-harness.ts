@@ -30,6 +30,8 @@ export const PASSWORD = 'correct horse battery staple';
 export const PROFILE = 'shop';
 /** Orders the Paperless emulator holds that translate with the built-in mapping: fixtures 72 and 179, and 4 generated. */
 export const GOOD_ORDERS = 6;
+/** The emulator's seeded on-hold and cancelled orders (its real variants): skipped, their jobs `cancelled`. */
+export const SKIPPED_ORDERS = 2;
 /** The order whose root component has an operation no mapping knows. */
 export const BAD_ORDER = 5000;
 

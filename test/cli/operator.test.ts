@@ -15,7 +15,8 @@ import { parseConfig } from '../../src/config/load.ts';
 import { openStore } from '../../src/store/open.ts';
 import { allJobs, startE2E, type E2E } from '../e2e/harness.ts';
 
-const BAD = 1;
+// Not a small number: job ids are small numbers too, and a ref that is both names the job id (cli/job-ref.ts).
+const BAD = 101;
 let e2e: E2E;
 
 before(async () => {

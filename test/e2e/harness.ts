@@ -8,6 +8,7 @@
  * Nothing here mocks a part of shopwire: the CLI, config loader, store, engine and clients are the
  * real ones, talking real HTTP to the emulators.
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,7 +107,10 @@ export async function startE2E(options: EnvOptions = {}): Promise<E2E> {
   let translationInput: OrderTranslationOptionsInput = options.profile?.translation ?? {};
   const writeConfig = (profile: ProfileOverrides): void => {
     translationInput = profile.translation ?? {};
-    writeFileSync(configPath, stringify(configFor(cetec.url, paperless.url, profile, options.leaseSeconds)));
+    // The profile uses the emulator's managed integration, as a production profile does, so every
+    // run also polls its events and actions (and meets the seeded variants among them).
+    const withIntegration = { ...profile, paperless: { integrationUuid: paperless.integrationUuid, ...profile.paperless } };
+    writeFileSync(configPath, stringify(configFor(cetec.url, paperless.url, withIntegration, options.leaseSeconds)));
   };
   writeConfig(options.establish ? { ...options.profile, cetec: { sandbox: true, ...options.profile?.cetec } } : (options.profile ?? {}));
   let openedStore: Store | null = null;
@@ -262,6 +266,31 @@ export async function until<T>(what: string, read: () => Promise<T | undefined> 
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await sleep(everyMs);
   }
+}
+
+/**
+ * The orders the emulator seeds besides the test's own (its real variants: one on hold, one
+ * cancelled), which the hub must skip, never export; empty when the test turned them off.
+ */
+export function variantOrders(e2e: Pick<E2E, 'paperless'>): number[] {
+  const v = e2e.paperless.variants;
+  return v === null ? [] : [v.onHold, v.cancelled];
+}
+
+/**
+ * The jobs of the test's own orders. The seeded variant orders' jobs are checked on the way: each
+ * ended `cancelled` with a reason naming the order's status (skipped, never exported).
+ */
+export function withoutVariants<J extends { key: string; state: string; lastError: { message: string } | null }>(e2e: Pick<E2E, 'paperless'>, jobs: J[]): J[] {
+  const skipped = variantOrders(e2e);
+  for (const n of skipped) {
+    const job = jobs.find((j) => j.key === String(n));
+    if (job === undefined) continue;
+    const status = String(e2e.paperless.state.orders.get(n)?.doc.status);
+    assert.equal(job.state, 'cancelled', `seeded ${status} order ${n}: ${job.state} (${job.lastError?.message ?? ''})`);
+    assert.ok(job.lastError?.message.includes(status), `seeded ${status} order ${n}: the reason names its status: ${job.lastError?.message}`);
+  }
+  return jobs.filter((j) => !skipped.includes(Number(j.key)));
 }
 
 /** Every order-export job of the profile (the store pages at most 1000 a call). */

@@ -54,27 +54,30 @@ test('only orders in an exported status are exported; the others are skipped wit
   }
 });
 
+/** An order placed later, numbered past the emulator's seeded variant orders (which follow orders 1–4). */
+const LATE = 10;
+
 test('the sales order number is written back to the Paperless order (erp_code); a failed write-back heals on a later pass', async () => {
   for (const n of [1, 4]) {
     const key = plannedOrders(e2e.planOf(n))[0]!.external_key;
     const [quote] = e2e.cetec.state.quotesByExternalKey(key);
     assert.equal(e2e.paperless.state.orders.get(n)!.doc.erp_code, String(quote!.ordernum), `order ${n}`);
   }
-  await e2e.paperless.addOrder(order(5, 'pending'));
-  e2e.paperless.faults.set([{ endpoint: 'PATCH /orders/public/5', random: [{ probability: 1, fault: { kind: 'status', status: 503 } }] }]);
+  await e2e.paperless.addOrder(order(LATE, 'pending'));
+  e2e.paperless.faults.set([{ endpoint: `PATCH /orders/public/${LATE}`, random: [{ probability: 1, fault: { kind: 'status', status: 503 } }] }]);
   try {
     const run = await e2e.cli(['sync', '--json']);
     assert.equal(run.code, 0, run.stderr);
-    assert.ok(inCetec(5));
-    assert.equal(e2e.paperless.state.orders.get(5)!.doc.erp_code, undefined, 'the write-back failed');
+    assert.ok(inCetec(LATE));
+    assert.equal(e2e.paperless.state.orders.get(LATE)!.doc.erp_code, undefined, 'the write-back failed');
   } finally {
     e2e.paperless.faults.clear();
   }
   const again = await e2e.cli(['sync', '--json']);
   assert.equal(again.code, 0, again.stderr);
-  const [quote] = e2e.cetec.state.quotesByExternalKey(plannedOrders(e2e.planOf(5))[0]!.external_key);
-  assert.equal(e2e.paperless.state.orders.get(5)!.doc.erp_code, String(quote!.ordernum), 'written by the re-check');
-  const done = await job(5);
+  const [quote] = e2e.cetec.state.quotesByExternalKey(plannedOrders(e2e.planOf(LATE))[0]!.external_key);
+  assert.equal(e2e.paperless.state.orders.get(LATE)!.doc.erp_code, String(quote!.ordernum), 'written by the re-check');
+  const done = await job(LATE);
   assert.equal(done.state, 'done', 'the job was done all along');
   // Both write-backs are among the job's transfers: the failed one in its run, the healing one after it.
   const writes = (await (await e2e.store()).listTransfers(done.id)).filter((t) => t.endpoint === 'orders.set_erp_code');

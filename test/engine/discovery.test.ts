@@ -27,7 +27,7 @@ describe('discovery with the Paperless Parts emulator', () => {
   let imported: string[];
 
   before(async () => {
-    emu = await startPaperlessEmulator({ generated: { seed: 7, count: 3, startNumber: 200 } });
+    emu = await startPaperlessEmulator({ generated: { seed: 7, count: 3, startNumber: 200 }, variants: false });
     client = createPaperlessClient({ baseUrl: emu.url, token: emu.token(), timeoutMs: 5_000, breaker: false, retry: { maxAttempts: 1 } });
   });
   after(async () => {

@@ -1,7 +1,9 @@
 /**
  * The Paperless Parts emulator's contract, over real HTTP on loopback: what shopwire's client and
  * engine rely on (auth, 404s, discovery with gaps, poll dispatch, action lifecycle, heartbeats,
- * version prefixes, control endpoints, rate limiting, faults).
+ * version prefixes, control endpoints, rate limiting, faults). These tests start the emulator
+ * without its real variants (`variants: false`) to know the account exactly; the last one checks
+ * what the default seed adds.
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,7 +36,7 @@ async function api(path: string, init: { method?: string; body?: unknown; token?
 const control = (path: string, body?: unknown, method = 'POST') => api(`/__emulator${path}`, { method, body, token: null });
 
 before(async () => {
-  emu = await startPaperlessEmulator();
+  emu = await startPaperlessEmulator({ variants: false });
 });
 after(async () => {
   await emu.close();
@@ -307,7 +309,7 @@ describe('paths, limits, faults', () => {
 
 describe('rate limit (opt-in behaviour)', () => {
   test('over the limit: 429 throttled with Retry-After and the wait in the message', async () => {
-    const limited = await startPaperlessEmulator({ behaviours: { rateLimitPerMinute: 3 } });
+    const limited = await startPaperlessEmulator({ behaviours: { rateLimitPerMinute: 3 }, variants: false });
     try {
       const h = { authorization: `API-Token ${limited.token()}` };
       for (let i = 0; i < 3; i++) assert.equal((await fetch(`${limited.url}/orders/public/new`, { headers: h })).status, 200);
@@ -331,7 +333,7 @@ describe('generated orders', () => {
       calls.push([seed, options?.number]);
       return { ...structuredClone(fixture), number: options?.number };
     };
-    const gen = await startPaperlessEmulator({ generated: { seed: 10, count: 2 }, generateOrder });
+    const gen = await startPaperlessEmulator({ generated: { seed: 10, count: 2 }, generateOrder, variants: false });
     try {
       const h = { authorization: `API-Token ${gen.token()}` };
       assert.deepEqual(await (await fetch(`${gen.url}/orders/public/new?last_order=179`, { headers: h })).json(), [180, 181]);
@@ -344,4 +346,37 @@ describe('generated orders', () => {
       await gen.close();
     }
   });
+});
+
+test('the default seed holds the real variants: on-hold and cancelled orders, a request without a record, a request whose action is gone, an undocumented event type', async () => {
+  const emu = await startPaperlessEmulator();
+  try {
+    const v = emu.variants!;
+    const auth = { authorization: `API-Token ${emu.token()}` };
+    const get = async (path: string) => {
+      const res = await fetch(`${emu.url}${path}`, { headers: auth });
+      const text = await res.text();
+      return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : { text }) as Record<string, unknown> };
+    };
+    // The fixture orders keep their numbers; the two variants come after them.
+    assert.deepEqual([v.onHold, v.cancelled], [180, 181]);
+    assert.equal((await get(`/orders/public/${v.onHold}`)).body.status, 'on_hold');
+    assert.equal((await get(`/orders/public/${v.cancelled}`)).body.status, 'cancelled');
+    const newOrders = await fetch(`${emu.url}/orders/public/new?last_order=179`, { headers: auth });
+    assert.deepEqual(await newOrders.json(), [180, 181], 'listed as new orders (newOrdersIncludeCancelled)');
+    const request = await get(`/integration_actions/public/${v.requestWithoutRecord}`);
+    assert.equal(request.status, 200);
+    assert.equal(request.body.status, 'requested');
+    assert.equal(request.body.entity_id, null);
+    assert.equal((await get(`/integration_actions/public/${v.missingAction}`)).status, 404);
+    const types = emu.state.events.map((e) => e.type);
+    for (const type of ['order.status_changed', 'integration_action.requested', v.unknownEventType, 'quote.created', 'quote.status_changed', 'quote.sent', 'integration.turned_on']) {
+      assert.ok(types.includes(type), `an event of type ${type}`);
+    }
+    assert.equal(types.filter((t) => t === 'integration_action.requested').length, 2);
+    await emu.reset();
+    assert.notEqual(emu.variants, null, 'a reset seeds them again');
+  } finally {
+    await emu.close();
+  }
 });

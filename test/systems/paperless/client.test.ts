@@ -29,7 +29,7 @@ const recorder: TransferRecorder = {
 const fast = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 5_000 };
 
 before(async () => {
-  emu = await startPaperlessEmulator({ token: CANARY });
+  emu = await startPaperlessEmulator({ token: CANARY, variants: false });
   client = createPaperlessClient({ baseUrl: emu.url, token: CANARY, timeoutMs: 5_000, recorder, retry: fast, breaker: false });
 });
 after(async () => {
@@ -106,7 +106,7 @@ describe('managed integration and events', () => {
   });
 
   test('the fixture spelling alone (action_uuid/action_type) is read the same', async () => {
-    const fixtureStyle = await startPaperlessEmulator({ behaviours: { requestedEventKeys: 'fixture', pollPageSize: 1 } });
+    const fixtureStyle = await startPaperlessEmulator({ behaviours: { requestedEventKeys: 'fixture', pollPageSize: 1 }, variants: false });
     const c = createPaperlessClient({ baseUrl: `${fixtureStyle.url}/v1`, token: fixtureStyle.token(), retry: fast });
     try {
       const a = fixtureStyle.requestExport(72);
