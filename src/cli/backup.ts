@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ShopwireError } from '../lib/errors.ts';
 import { backupSqlite } from '../store/sqlite/backup.ts';
-import { openConfiguredStore, sqliteFileOf } from './compose.ts';
+import { openConfiguredStore, sqliteFileOf } from './open-store.ts';
 import { commandConfig } from './context.ts';
 import { withProgress } from './terminal.ts';
 import { pruneStore } from './retention.ts';

@@ -1,7 +1,7 @@
 /** `shopwire cancel <job>`: stop a job that has not finished; it runs again only when replayed. */
 import type { Command } from 'commander';
 import { ShopwireError } from '../lib/errors.ts';
-import { openConfiguredStore } from './compose.ts';
+import { openConfiguredStore } from './open-store.ts';
 import { cliActor, commandConfig, describeJob, jobJson, printJson } from './context.ts';
 import { findJobByRef, JOB_ARGUMENT, withProfileOption } from './job-ref.ts';
 

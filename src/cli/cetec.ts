@@ -15,7 +15,7 @@ import type { Store } from '../store/store.ts';
 import { createCetecClient } from '../systems/cetec/client.ts';
 import { mergeFacts, runCetecSelftest } from '../engine/cetec-selftest.ts';
 import type { KnownOrder, SelftestReport } from '../engine/cetec-selftest.ts';
-import { openConfiguredStore } from './compose.ts';
+import { openConfiguredStore } from './open-store.ts';
 import { commandConfig, isoOrNull, printJson } from './context.ts';
 import { withProgress } from './terminal.ts';
 

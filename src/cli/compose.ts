@@ -3,8 +3,6 @@
  * together (store, clients per profile, engine handlers, worker, discovery, metrics). Commands call
  * `openHub` and use what they need; nothing below src/cli reads the config file or the environment.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { hostname } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config/load.ts';
@@ -29,7 +27,7 @@ import { nullRecorder } from '../lib/transfer.ts';
 import { pollingGate } from '../lib/http/shared-gate.ts';
 import { sharedRate } from '../lib/http/shared-rate.ts';
 import { bucketCapacity, type RateGate } from '../lib/http/policy.ts';
-import { openStore } from '../store/open.ts';
+import { openConfiguredStore } from './open-store.ts';
 import type { JobRecord, RecorderOptions, Store } from '../store/store.ts';
 import { createCetecClient, type CetecClient } from '../systems/cetec/client.ts';
 import { createPaperlessClient, type PaperlessClient } from '../systems/paperless/client.ts';
@@ -82,26 +80,9 @@ export type Hub = {
   close(): Promise<void>;
 };
 
-/** The SQLite store's file (resolved against the config file's folder), or null for PostgreSQL. */
-export function sqliteFileOf(config: Config): string | null {
-  if (!('sqlite' in config.store)) return null;
-  return path.resolve(config.file ? path.dirname(config.file) : process.cwd(), config.store.sqlite);
-}
-
-/** Opens the configured store and applies migrations. */
-export async function openConfiguredStore(config: Config): Promise<Store> {
-  let store: Store;
-  if ('sqlite' in config.store) {
-    const file = path.resolve(config.file ? path.dirname(config.file) : process.cwd(), config.store.sqlite);
-    mkdirSync(path.dirname(file), { recursive: true });
-    store = openStore({ sqlite: file });
-  } else {
-    const url = config.secret(config.store.postgres.urlEnv, 'store.postgres.urlEnv');
-    store = openStore({ postgres: { url, ...(config.store.postgres.schema ? { schema: config.store.postgres.schema } : {}) } });
-  }
-  await store.migrate();
-  return store;
-}
+// Opening the store alone lives in open-store.ts, so that commands that only read or change the
+// store (status, cancel, backup…) do not load the hub's engine, clients and metrics.
+export { openConfiguredStore, sqliteFileOf } from './open-store.ts';
 
 export async function openHub(options: HubOptions): Promise<Hub> {
   const { config, logger } = options;

@@ -21,7 +21,7 @@ import { hashPassword } from '../server/settings.ts';
 import { generateBadOrder, generateOrder } from '../../emulators/paperless/generate-order.ts';
 import { cableBuilderWiring } from './cablebuilder.ts';
 import { selftestProfile } from './cetec.ts';
-import { openConfiguredStore } from './compose.ts';
+import { openConfiguredStore } from './open-store.ts';
 import { startDaemon, untilSignal, type Daemon } from './daemon.ts';
 
 type DemoOptions = { port: string; orders: string; every: string; duration?: string; dir?: string; seed: string };

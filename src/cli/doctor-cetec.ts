@@ -17,7 +17,7 @@ import { redactText } from '../lib/redact.ts';
 import { createCetecClient } from '../systems/cetec/client.ts';
 import type { CetecRawAnswer } from '../systems/cetec/client.ts';
 import { describeTenantFacts } from './cetec.ts';
-import { openConfiguredStore } from './compose.ts';
+import { openConfiguredStore } from './open-store.ts';
 
 type Finding = { level: 'ok' | 'warn' | 'error'; check: string; text: string };
 

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { resumeProfile } from '../engine/resume.ts';
 import { ShopwireError } from '../lib/errors.ts';
-import { openConfiguredStore } from './compose.ts';
+import { openConfiguredStore } from './open-store.ts';
 import { cliActor, commandConfig } from './context.ts';
 
 export function register(program: Command): void {

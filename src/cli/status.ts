@@ -5,7 +5,7 @@
  * set aside (quarantined Paperless Parts events, with their reasons).
  */
 import type { Command } from 'commander';
-import { openConfiguredStore } from './compose.ts';
+import { openConfiguredStore } from './open-store.ts';
 import { commandConfig, describeJob, isoOrNull, jobJson, printJson } from './context.ts';
 import { quarantinedItem } from './dashboard-port.ts';
 import { cetecOnline, paperlessOnline, type Finding } from './doctor.ts';
