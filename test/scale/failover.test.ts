@@ -34,8 +34,11 @@ const ORDERS = 500;
 const INSTANCES = 3;
 const KILLS = 4;
 const LEASE_SECONDS = 6;
-/** Generous: the lease, the settle time of an import cut off mid-call (2 × timeout + 5 s), a loaded machine. */
-const RESUME_LIMIT_MS = LEASE_SECONDS * 1000 + 45_000;
+/**
+ * Generous: the lease, the settle time of an import cut off mid-call (2 × timeout + 5 s), the
+ * retry pauses, and a loaded machine (32.5 s was seen at a load average of 20 on 2 cores).
+ */
+const RESUME_LIMIT_MS = LEASE_SECONDS * 1000 + 90_000;
 
 type Kind = { name: string; behaviours: Partial<CetecBehaviours>; unknownOutcomeAllowed: boolean };
 const KINDS: Kind[] = [
@@ -109,13 +112,13 @@ describe('failover: SIGKILL of run processes on one PostgreSQL', { skip: url ===
       process.stdout.write(`# kills: ${schedule.join('; ')}\n`);
 
       let jobs: JobRecord[] = [];
-      const deadline = Date.now() + 240_000;
+      const deadline = Date.now() + 600_000;
       for (;;) {
         jobs = await everyJob(store);
         if (jobs.length >= ORDERS && jobs.every((j) => FINISHED.has(j.state))) break;
         if (Date.now() > deadline) {
           const stuck = jobs.filter((j) => !FINISHED.has(j.state)).slice(0, 5).map((j) => `${j.profile}/${j.key} ${j.state} ${JSON.stringify(j.lastError)}`);
-          assert.fail(`not every order was exported within 240 s: ${jobs.length} jobs, e.g. ${stuck.join('; ')}`);
+          assert.fail(`not every order was exported within 600 s: ${jobs.length} jobs, e.g. ${stuck.join('; ')}`);
         }
         await sleep(250);
       }
