@@ -80,6 +80,9 @@ test('turning the integration off pauses the profile and cancels open actions; t
   // A request while off is cancelled at once; Cetec is back, but nothing runs while paused.
   const whileOff = e2e.paperless.requestExport(4);
   assert.equal((await until('the request made while off to settle', settled(whileOff.uuid), 20_000)).status, 'cancelled');
+  // A run already under way when the profile paused ends on its own (stopping it mid-import would
+  // leave its outcome unknown); the pause keeps any new run from starting.
+  await until('the run under way to end', async () => ((await store.findJob('order-export', PROFILE, '3'))?.state === 'running' ? undefined : true), 60_000);
   e2e.cetec.faults.clear();
   const calls = e2e.cetec.journal().length;
   await sleep(1_500);
