@@ -15,7 +15,7 @@ import { parseConfig } from '../../src/config/load.ts';
 import { openStore } from '../../src/store/open.ts';
 import { allJobs, startE2E, type E2E } from '../e2e/harness.ts';
 
-// Not a small number: job ids are small numbers too, and a ref that is both names the job id (cli/job-ref.ts).
+// Not a small number: job ids are small numbers too, and a ref that is both is refused as ambiguous (cli/job-ref.ts).
 const BAD = 101;
 let e2e: E2E;
 
@@ -120,7 +120,7 @@ test('status --check exits 3 when a system does not answer', async () => {
   assert.ok(body.check.systems.some((f: { level: string; text: string }) => f.level === 'error' && f.text.startsWith('profiles.shop.cetec')));
 });
 
-test('an order number that names jobs in two profiles needs --profile; the job id always works', async () => {
+test('an order number that names jobs in two profiles needs --profile; a number that is both a job id and an order is refused until job: or order: says which', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'shopwire-jobref-'));
   const config = parseConfig('profiles:\n  prod: { cetec: { baseUrl: https://a.example } }\n  sandbox: { cetec: { baseUrl: https://b.example } }\n', path.join(dir, 'shopwire.yaml'), {});
   const store = openStore({ sqlite: path.join(dir, 'store.db') });
@@ -134,6 +134,17 @@ test('an order number that names jobs in two profiles needs --profile; the job i
     assert.equal((await findJobByRef(store, config, sandbox.id, undefined, 'replay')).id, sandbox.id);
     assert.equal((await findJobByRef(store, config, 'CABLE_A', undefined, 'replay')).id, design.id, 'a design without alternative is alternative 0');
     assert.equal((await findJobByRef(store, config, 'CABLE_A/0', undefined, 'replay')).id, design.id);
+    assert.equal((await findJobByRef(store, config, 'design:CABLE_A', undefined, 'replay')).id, design.id);
+
+    // An order whose number is another job's id: a bare number names both, so nothing is guessed.
+    const clash = (await store.enqueueJob({ flow: 'order-export', profile: 'prod', key: String(prod.id), trigger: { kind: 'cli' } })).job;
+    await assert.rejects(
+      findJobByRef(store, config, String(prod.id), 'prod', 'cancel'),
+      (e: Error & { code?: string }) => e.code === 'cli.ambiguous' && e.message.includes(`job ${prod.id} (prod, order 179`) && e.message.includes(`job ${clash.id} (prod, order ${prod.id}`) && /job:<id>/.test(e.message),
+    );
+    assert.equal((await findJobByRef(store, config, `job:${prod.id}`, undefined, 'cancel')).id, prod.id);
+    assert.equal((await findJobByRef(store, config, `order:${prod.id}`, 'prod', 'cancel')).id, clash.id);
+    await assert.rejects(findJobByRef(store, config, 'job:999999', undefined, 'cancel'), (e: Error & { code?: string }) => e.code === 'cli.not_found');
   } finally {
     await store.close();
   }
