@@ -168,10 +168,12 @@ test('a replay is a new group: the order fetched, the BOM and sales order sent, 
   const replayed = await api<{ job: JobJson }>(`/api/v1/jobs/${jobId}/replay`, { method: 'POST' });
   assert.equal(replayed.job.id, jobId);
   const done = await until(
-    'the replayed job to be done',
+    'the replayed job to be done and its erp_code written back',
     async () => {
+      // The write-back follows the job's end (a report, not a step), so wait for its record too.
       const job = await api<JobJson>(`/api/v1/jobs/${jobId}`);
-      return job.state === 'done' ? job : undefined;
+      const wroteBack = job.transfers.some((t) => t.execution === 3 && t.endpoint === 'orders.set_erp_code' && t.outcome !== 'pending');
+      return job.state === 'done' && wroteBack ? job : undefined;
     },
     60_000,
     100,
