@@ -53,6 +53,45 @@ function pauseReason(error: unknown): string {
   return redactText(`${e.kind === 'auth' ? 'credentials refused' : 'configuration error'} (${e.code}): ${e.message}`).slice(0, 500);
 }
 
+/**
+ * Renews the leases of every job this worker runs in one statement every third of the lease
+ * (`store.renewLeases`, on PostgreSQL a connection of its own), and aborts the runs whose lease
+ * was lost (another worker took the job: its writes would be refused anyway). A renewal that
+ * fails (the store unreachable) is tried again at the next tick; the lease stands until it ends.
+ */
+function leaseRenewer(options: { store: Store; workerId: string; leaseMs: number; logger?: Logger | undefined }) {
+  const { store, workerId, leaseMs, logger } = options;
+  const running = new Map<string, AbortController>();
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const tick = (): void => {
+    const sent = new Map(running);
+    if (sent.size === 0) return;
+    store.renewLeases(workerId, [...sent.keys()], leaseMs).then(
+      (held) => {
+        const kept = new Set(held);
+        for (const [id, abort] of sent) {
+          // Only a run still going: one that ended meanwhile gave its lease up itself.
+          if (!kept.has(id) && running.get(id) === abort) abort.abort();
+        }
+      },
+      (error: unknown) => logger?.warn({ err: error, workerId }, 'could not renew the job leases; trying again'),
+    );
+  };
+  return {
+    add(id: string, abort: AbortController): void {
+      running.set(id, abort);
+      timer ??= setInterval(tick, Math.max(10, Math.floor(leaseMs / 3)));
+    },
+    remove(id: string, abort: AbortController): void {
+      if (running.get(id) === abort) running.delete(id);
+      if (running.size === 0 && timer !== null) {
+        clearInterval(timer);
+        timer = null;
+      }
+    },
+  };
+}
+
 export function createWorker(options: WorkerOptions): Worker {
   const { store, workerId, logger } = options;
   const leaseMs = options.leaseMs ?? 15_000;
@@ -62,6 +101,8 @@ export function createWorker(options: WorkerOptions): Worker {
   let running = false;
   let lanes: Promise<void>[] = [];
   const sleepers = new Set<() => void>();
+
+  const leases = leaseRenewer({ store, workerId, leaseMs, logger });
 
   const policyFor = (handler: FlowHandler | undefined, profile: string): RetryPolicy =>
     handler?.retryPolicy?.(profile) ?? options.retry ?? DEFAULT_RETRY_POLICY;
@@ -79,14 +120,7 @@ export function createWorker(options: WorkerOptions): Worker {
     // Every line this run writes carries the job and its correlation id (shown on the dashboard).
     const log = logger?.child({ jobId: job.id, correlationId: job.correlationId, profile: job.profile, flow: job.flow, key: job.key });
     const abort = new AbortController();
-    const renew = setInterval(() => {
-      store.renewLease(job.id, workerId, leaseMs).then(
-        (held) => {
-          if (!held) abort.abort();
-        },
-        () => undefined,
-      );
-    }, Math.max(10, Math.floor(leaseMs / 3)));
+    leases.add(job.id, abort);
     let failure: unknown;
     // Every call of this run (Paperless Parts, Cetec, CableBuilder; reports after the run ends
     // included) is recorded in one group: the job's run and this start of it. Answers are
@@ -136,7 +170,7 @@ export function createWorker(options: WorkerOptions): Worker {
       failure = error;
       return await fail(job, handler, error, finish, log);
     } finally {
-      clearInterval(renew);
+      leases.remove(job.id, abort);
       // Writes that no later commit of the job took along (a lost lease, say).
       await store.flushJobWrites(job.id).catch((error: unknown) => log?.warn({ err: error }, 'recording call answers failed'));
     }

@@ -38,6 +38,8 @@ export { LeaseLostError } from './core/lease.ts';
 export type StoreCoreOptions = ClaimOptions &
   MigrationOptions & {
     db: SqlDb;
+    /** Where lease renewals run (PostgreSQL: a connection of their own); default `db`. */
+    leaseDb?: SqlDb;
     dialect: Dialect;
     clock: () => number;
   };

@@ -261,6 +261,12 @@ export interface Store {
   /** Extends the lease; false when the worker no longer holds it. */
   renewLease(jobId: string, workerId: string, leaseMs: number): Promise<boolean>;
   /**
+   * Extends, in one statement, the leases `workerId` still holds among `jobIds`; returns those
+   * ids (a job missing from it was lost: its run must stop). On PostgreSQL it runs on a
+   * connection kept for renewals, never waiting for one of the pool's.
+   */
+  renewLeases(workerId: string, jobIds: string[], leaseMs: number): Promise<string[]>;
+  /**
    * Stores the plan and its top-level parts once computed, and takes the part locks, in one
    * commit (lease holder only). False when another unfinished job holds one of the parts: the
    * plan is kept, no lock is taken, and claims skip the job until the parts are free.

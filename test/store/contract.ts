@@ -140,6 +140,28 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         assert.deepEqual(done.result, { quotes: [1] });
       }));
 
+    it('renews a worker\'s leases in one call, returning only those it still holds', () =>
+      withStore(async (store, clock) => {
+        for (const key of ['190', '191', '192']) await store.enqueueJob(order(key));
+        const claimed: string[] = [];
+        for (let i = 0; i < 3; i++) claimed.push((await store.claimJob('W', 1_000))!.id);
+        const [p, q, r] = claimed as [string, string, string];
+        assert.deepEqual(await store.renewLeases('W', [], 1_000), [], 'nothing to renew');
+        clock.advance(900);
+        assert.deepEqual((await store.renewLeases('W', claimed, 1_000)).sort(), [...claimed].sort(), 'all three renewed');
+        clock.advance(900);
+        assert.equal(await store.claimJob('X', 1_000), null, 'renewed leases are not claimable after the first would have run out');
+        await store.finishJob(p, 'W', { state: 'done' });
+        assert.deepEqual(await store.renewLeases('W', [q], 1_000), [q]);
+        clock.advance(200);
+        // r's lease ran out (not renewed since): another worker takes it.
+        assert.equal((await store.claimJob('X', 1_000))?.id, r);
+        assert.deepEqual(await store.renewLeases('W', [p, q, r], 1_000), [q], 'p finished, r is X\'s now');
+        assert.deepEqual(await store.renewLeases('X', [q, r], 1_000), [r], 'q is not X\'s');
+        assert.equal((await store.getJob(r))?.leaseOwner, 'X', 'a failed renewal changes nothing');
+        assert.equal((await store.getJob(q))?.leaseOwner, 'W');
+      }));
+
     it('serialises jobs sharing a top-level part', () =>
       withStore(async (store) => {
         const a = (await store.enqueueJob(order('201'))).job;

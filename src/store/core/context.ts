@@ -11,6 +11,11 @@ export type PendingWrite = (tx: SqlDb) => Promise<void>;
 
 export type CoreContext = {
   db: SqlDb;
+  /**
+   * Where lease renewals run (jobs' and duties'): on PostgreSQL a connection kept for them, so
+   * that a pool busy with job lanes cannot hold a renewal past the lease; else `db`.
+   */
+  leaseDb: SqlDb;
   dialect: Dialect;
   clock: () => number;
   /** Adds a write to the job's next commit. */
@@ -27,7 +32,7 @@ export type CoreContext = {
   jobTransaction<T>(jobId: string, fn: (tx: SqlDb) => Promise<T>): Promise<T>;
 };
 
-export function createCoreContext(options: { db: SqlDb; dialect: Dialect; clock: () => number }): CoreContext {
+export function createCoreContext(options: { db: SqlDb; leaseDb?: SqlDb; dialect: Dialect; clock: () => number }): CoreContext {
   const { db } = options;
   const pending = new Map<string, PendingWrite[]>();
   const writeAll = async (tx: SqlDb, writes: PendingWrite[]): Promise<void> => {
@@ -41,6 +46,7 @@ export function createCoreContext(options: { db: SqlDb; dialect: Dialect; clock:
   const commitAlone = (writes: PendingWrite[]): Promise<void> => db.transaction((tx) => writeAll(tx, writes));
   return {
     db,
+    leaseDb: options.leaseDb ?? db,
     dialect: options.dialect,
     clock: options.clock,
     defer(jobId, write) {

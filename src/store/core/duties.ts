@@ -17,7 +17,8 @@ export function dutyMethods(ctx: CoreContext): Pick<Store, 'holdDuty' | 'renewDu
       return (await db.run(duties.holdDuty(duty, owner, now, now + leaseMs, options.replacing ?? null))) === 1;
     },
     async renewDuties(owner, leaseMs) {
-      return db.run(duties.renewDuties(owner, clock() + leaseMs));
+      // On the connection kept for renewals (PostgreSQL), like the job leases.
+      return ctx.leaseDb.run(duties.renewDuties(owner, clock() + leaseMs));
     },
     async releaseDuty(duty, owner) {
       await db.run(duties.releaseDuty(duty, owner));

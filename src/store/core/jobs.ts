@@ -43,6 +43,7 @@ type JobMethods = Pick<
   | 'enqueueJob'
   | 'claimJob'
   | 'renewLease'
+  | 'renewLeases'
   | 'finishJob'
   | 'retryJob'
   | 'replayJob'
@@ -166,6 +167,14 @@ export function jobMethods(ctx: CoreContext, options: ClaimOptions): JobMethods 
     async renewLease(jobId, workerId, leaseMs) {
       const now = clock();
       return (await db.run(jobs.renewLease(jobId, workerId, now + leaseMs, now))) === 1;
+    },
+
+    async renewLeases(workerId, jobIds, leaseMs) {
+      if (jobIds.length === 0) return [];
+      const now = clock();
+      // On the connection kept for renewals (PostgreSQL), so busy job lanes cannot delay it.
+      const rows = await ctx.leaseDb.all(jobs.renewLeases(workerId, jobIds, now + leaseMs, now));
+      return rows.map((r) => String(r.id));
     },
 
     async finishJob(jobId, workerId, input: FinishInput) {

@@ -18,6 +18,7 @@ import { postgresDialect } from './dialect.ts';
 import { translatePgError } from './errors.ts';
 import { openSharedRates } from './shared-rates.ts';
 import { openSharedSlots } from './shared-slots.ts';
+import { openLeaseConnection } from './lease-connection.ts';
 
 export type PostgresStoreOptions = {
   url: string;
@@ -128,8 +129,11 @@ export function openPostgresDb(options: PostgresStoreOptions): SqlDb {
 export function openPostgresStore(options: PostgresStoreOptions): Store {
   const slots = openSharedSlots(options.url);
   const db = openPostgresDb(options);
+  const schema = options.schema ?? 'public';
+  const leaseDb = openLeaseConnection({ ...withSearchPath(options.url, schema), types });
   const core = createStoreCore({
     db,
+    leaseDb,
     dialect: postgresDialect,
     claimCandidates,
     lockCandidate,
@@ -144,6 +148,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     sharedRates: openSharedRates(db),
     async close() {
       await slots.close();
+      await leaseDb.close();
       await core.close();
     },
   };

@@ -81,6 +81,18 @@ export function jobStatements(d: Dialect) {
       UPDATE jobs SET lease_until = ${leaseUntil}, updated_at = ${now}
       WHERE id = ${Number(id)} AND state = 'running' AND lease_owner = ${workerId} AND lease_until >= ${now}`,
 
+    /** Renews the leases `workerId` still holds among `ids`, in one statement; returns the ids renewed. */
+    renewLeases: (workerId: string, ids: string[], leaseUntil: number, now: number): Statement =>
+      merge(d, [
+        sql`UPDATE jobs SET lease_until = ${leaseUntil}, updated_at = ${now}
+          WHERE state = 'running' AND lease_owner = ${workerId} AND lease_until >= ${now} AND id IN (`,
+        ...ids.map((id, i) => {
+          const one = sql`${Number(id)}`;
+          return i === 0 ? one : { text: `, ${one.text}`, values: one.values };
+        }),
+        sql`) RETURNING id`,
+      ]),
+
     savePlan: (id: string, workerId: string, plan: string, parts: string, now: number): Statement => sql`
       UPDATE jobs SET plan = ${plan}, parts = ${parts}, updated_at = ${now}
       WHERE id = ${Number(id)} AND state = 'running' AND lease_owner = ${workerId}`,
