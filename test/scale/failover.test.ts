@@ -24,9 +24,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CetecBehaviours } from '../../emulators/cetec/behaviours.ts';
+import { seededRandom } from '../../src/lib/random.ts';
 import type { JobRecord } from '../../src/store/store.ts';
 import { plannedOrders } from '../e2e/expected-cetec.ts';
-import { everyJob, FINISHED, killHub, seeded, sleep, startCluster, stopHub, type Hub, type ProfileSpec, type TenantSpec } from './cluster.ts';
+import { everyJob, FINISHED, killHub, sleep, startCluster, stopHub, type Hub, type ProfileSpec, type TenantSpec } from './cluster.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 const PROFILES = 20;
@@ -54,7 +55,7 @@ describe('failover: SIGKILL of run processes on one PostgreSQL', { skip: url ===
   test(`${INSTANCES} processes, ${ORDERS} orders of ${PROFILES} shops, ${KILLS} kills: nothing doubled, nothing lost, a dead process's jobs resumed`, async () => {
     const seed = Number(process.env.SHOPWIRE_FAILOVER_SEED ?? Math.floor(Math.random() * 1_000_000));
     process.stdout.write(`# failover seed ${seed} (SHOPWIRE_FAILOVER_SEED=${seed} repeats the kill schedule)\n`);
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const tenants: TenantSpec[] = [];
     const profiles: ProfileSpec[] = [];
     for (let i = 0; i < PROFILES; i++) {
