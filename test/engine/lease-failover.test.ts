@@ -8,12 +8,10 @@
  * the only timing bound from below (not before the lease ran out) cannot be broken by a slow machine.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import pg from 'pg';
 import { UNESTABLISHED } from '../../src/engine/cetec-tenant.ts';
 import { createPayloadPlanHandler } from '../../src/engine/order-export.ts';
 import type { CetecPort } from '../../src/engine/ports.ts';
@@ -22,6 +20,7 @@ import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import { orderPlan } from './helpers.ts';
+import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
 
 const pgUrl = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 const LEASE_MS = 2_000;
@@ -41,13 +40,11 @@ const databases: { name: string; skip: string | false; make: () => Db }[] = [
     name: 'PostgreSQL',
     skip: pgUrl === undefined ? 'SHOPWIRE_TEST_PG_URL is not set: PostgreSQL run skipped (run scripts/system-deps.sh, then npm test)' : false,
     make() {
-      const schema = `t_${randomBytes(6).toString('hex')}`;
+      const schema = freshSchemaName();
       return {
         open: () => openPostgresStore({ url: pgUrl!, schema }),
         async cleanup() {
-          const client = new pg.Client({ connectionString: pgUrl });
-          await client.connect();
-          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+          await dropSchema(pgUrl!, schema);
         },
       };
     },

@@ -13,13 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { openStore } from '../../src/store/open.ts';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import { emailChannel, webhookChannel } from '../../src/notify/channels.ts';
 import { createNotifier, type Notifier } from '../../src/notify/notifier.ts';
+import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
 
 const pgUrl = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 type Posted = { path: string; body: { title: string; events: { kind: string }[] } };
@@ -115,17 +115,11 @@ const backends: { name: string; skip: string | false; make: () => Opened }[] = [
     name: 'PostgreSQL',
     skip: pgUrl === undefined ? 'SHOPWIRE_TEST_PG_URL is not set' : false,
     make: () => {
-      const schema = `t_${randomBytes(6).toString('hex')}`;
+      const schema = freshSchemaName();
       return {
         open: async () => openPostgresStore({ url: pgUrl!, schema, clock: () => clock.now }),
         cleanup: async () => {
-          const client = new pg.Client({ connectionString: pgUrl });
-          await client.connect();
-          try {
-            await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-          } finally {
-            await client.end();
-          }
+          await dropSchema(pgUrl!, schema);
         },
       };
     },

@@ -9,11 +9,9 @@
  * establishes a tenant's behaviour is the one `shopwire cetec selftest` runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { stringify } from 'yaml';
 import type { CetecBehaviours } from '../../emulators/cetec/behaviours.ts';
 import { startCetecEmulator, type CetecEmulator } from '../../emulators/cetec/server.ts';
@@ -27,6 +25,7 @@ import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import type { JobRecord, Store } from '../../src/store/store.ts';
 import { toOrderPlan } from '../../src/translate/order-to-cetec/plan.ts';
 import type { Plan } from '../../src/translate/plan.ts';
+import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
 
 const BIN = new URL('../../bin/shopwire.js', import.meta.url).pathname;
 const REPO = new URL('../..', import.meta.url).pathname;
@@ -104,7 +103,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const cetec: CetecEmulator[] = [];
   const paperless = new Map<string, PaperlessEmulator>();
   const children = new Set<ChildProcess>();
-  const schema = o.postgresUrl === undefined ? null : `t_${randomBytes(6).toString('hex')}`;
+  const schema = o.postgresUrl === undefined ? null : freshSchemaName();
   let store: Store | null = null;
   const close = async (): Promise<void> => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -277,16 +276,6 @@ export async function stopHub(hub: Hub, ms = 20_000): Promise<{ code: number | n
   const result = await hub.exited;
   clearTimeout(timer);
   return result;
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Every job of the store, all profiles (the store pages at most 1000 a call). */

@@ -10,15 +10,14 @@
  * scripts/system-deps.sh).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import pg from 'pg';
 import { stringify } from 'yaml';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import { plannedOrders } from '../e2e/expected-cetec.ts';
 import { allJobs, configFor, killHard, startE2E, stopHub, until, variantOrders, withoutVariants, type E2E, type HubProcess } from '../e2e/harness.ts';
+import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 const ORDERS = 60;
@@ -27,16 +26,6 @@ const CONCURRENCY = 4;
 const INSTANCES = 3;
 /** What a process logs when it takes the discovery duty (src/engine/duty.ts). */
 const HOLDS = /this process now holds the duty|took over the duty from a process/;
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * One job per order, each done (the emulator's seeded on-hold and cancelled orders skipped); one
@@ -65,7 +54,7 @@ describe('several run processes on one PostgreSQL', { skip: url === undefined ? 
       cetec: { faults: { seed: 14, rules: [{ endpoint: '* /api/*', ...latency }, { endpoint: 'POST /importjson/quotes', ...latency }] } },
       paperless: { orders: [], generated: { seed: 14, count: ORDERS } },
     });
-    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const schema = freshSchemaName();
     const config = configFor(e2e.cetec.url, e2e.paperless.url, { cetec: { concurrency: CONCURRENCY } });
     // One file for every process: the store, and short leases (defaults: 30 s discovery, 60 s jobs).
     writeFileSync(e2e.configPath, stringify({ ...config, store: { postgres: { urlEnv: 'SHOPWIRE_PG_URL', schema } }, worker: { dutyLeaseSeconds: 3, leaseSeconds: 5 } }));
@@ -108,7 +97,7 @@ describe('several run processes on one PostgreSQL', { skip: url === undefined ? 
       for (const hub of hubs) await killHard(hub);
       await store.close();
       await e2e.close();
-      await dropSchema(schema);
+      await dropSchema(url!, schema);
     }
   });
 });

@@ -6,7 +6,6 @@
  * `ratePerSecond`, the token's `ratePerMinute` — not one per hub. Skipped without PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
@@ -17,6 +16,7 @@ import { parseConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/lib/log.ts';
 import { startCetecEmulator } from '../../emulators/cetec/server.ts';
 import { startPaperlessEmulator } from '../../emulators/paperless/server.ts';
+import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 const SLACK = 2;
@@ -55,7 +55,7 @@ async function hammer(callers: number, ms: number, call: () => Promise<unknown>)
 
 describe('the hub\'s rate limits across processes on one PostgreSQL', { skip: url === undefined ? 'SHOPWIRE_TEST_PG_URL is not set: PostgreSQL run skipped (run scripts/system-deps.sh, then npm test)' : false }, () => {
   it('two hubs together stay within the Cetec tenant\'s ratePerSecond and the Paperless token\'s ratePerMinute', async () => {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const schema = freshSchemaName();
     const cetec = await startCetecEmulator({ tokens: ['cetec-token'] });
     const paperless = await startPaperlessEmulator({ token: 'paperless-token', orders: [] });
     const proxy = await countingProxy(paperless.url);
@@ -102,9 +102,7 @@ describe('the hub\'s rate limits across processes on one PostgreSQL', { skip: ur
     } finally {
       for (const hub of hubs) await hub.close();
       await Promise.all([proxy.close(), cetec.close(), paperless.close()]);
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+      await dropSchema(url!, schema);
     }
   });
 });

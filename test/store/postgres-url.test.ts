@@ -5,15 +5,15 @@
  * hold: the URL's settings and the store's schema. Skipped without PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
+import { freshSchemaName } from './pg-schema.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 
 test('a URL with options keeps them and the store schema', { skip: url === undefined ? 'SHOPWIRE_TEST_PG_URL is not set' : false }, async () => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = freshSchemaName();
   const withOptions = `${url}${url!.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c application_name=shopwire-url-test -c lock_timeout=4321')}`;
   const store = openPostgresStore({ url: withOptions, schema });
   const client = new pg.Client({ connectionString: url });

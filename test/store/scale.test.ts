@@ -5,16 +5,15 @@
  * Each "process" is its own store handle (connection pool or SQLite connection) on one database.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import { testClock, type Clock } from './contract.ts';
+import { dropSchema, freshSchemaName } from './pg-schema.ts';
 
 type Opened = { open: () => Store; cleanup: () => Promise<void> };
 
@@ -34,17 +33,11 @@ const dialects: { name: string; skip: string | false; make: (clock: Clock) => Op
     name: 'postgres',
     skip: pgUrl === undefined ? 'SHOPWIRE_TEST_PG_URL is not set: PostgreSQL run skipped (run scripts/system-deps.sh, then npm test)' : false,
     make(clock) {
-      const schema = `t_${randomBytes(6).toString('hex')}`;
+      const schema = freshSchemaName();
       return {
         open: () => openPostgresStore({ url: pgUrl!, schema, clock: clock.read }),
         cleanup: async () => {
-          const client = new pg.Client({ connectionString: pgUrl });
-          await client.connect();
-          try {
-            await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-          } finally {
-            await client.end();
-          }
+          await dropSchema(pgUrl!, schema);
         },
       };
     },

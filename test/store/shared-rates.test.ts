@@ -7,32 +7,25 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import pg from 'pg';
 import { sharedRate } from '../../src/lib/http/shared-rate.ts';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import type { Store } from '../../src/store/store.ts';
+import { dropSchema, freshSchemaName } from './pg-schema.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 /** Tokens a loaded machine may count beyond the bound (a take that ends just after the window closes). */
 const SLACK = 2;
 
 async function withSchema(fn: (schema: string) => Promise<void>): Promise<void> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = freshSchemaName();
   try {
     const store = openPostgresStore({ url: url!, schema });
     await store.migrate();
     await store.close();
     await fn(schema);
   } finally {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    } finally {
-      await client.end();
-    }
+    await dropSchema(url!, schema);
   }
 }
 
