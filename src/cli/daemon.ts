@@ -93,6 +93,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const schedulers = new Map<string, Scheduler>();
   // Each profile's discovery runs on one process at a time among all sharing the store (duty.ts).
   const duties: Duty[] = [];
+  const dutyOf = new Map<string, Duty>();
   const releaseDuties = () => Promise.all(duties.map((d) => d.release().catch(() => undefined)));
   try {
     await server.listen({ host: config.server.host, port: options.port ?? config.server.port });
@@ -100,6 +101,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       const discovery = hub.discovery(profile.name);
       const duty = createDuty({ store: hub.store, duty: dutyName.discovery(profile.name), owner: hub.workerId, leaseMs: config.worker.dutyLeaseSeconds * 1000, holderGone: processGone, logger });
       duties.push(duty);
+      dutyOf.set(profile.name, duty);
       // An interval starts with a pass; a cron schedule runs at its times only.
       const timing = discoveryTiming(profile);
       const scheduler = createScheduler({
@@ -117,9 +119,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     schedulers.set('(duties)', keepDuties);
     keepDuties.start();
     // Paused profiles are probed (each on its own backoff) and resume when the system accepts them.
+    // Only the holder of a profile's discovery duty probes it (taking the duty if no one holds it),
+    // so several processes send one probe per backoff step, not one each.
+    const here = async (profile: string): Promise<boolean> => {
+      const duty = dutyOf.get(profile);
+      return duty === undefined || (await duty.runIfHeld(async () => undefined)).ran;
+    };
     const resumer = createScheduler({
       every: 1_000,
-      run: () => hub.resumer.runOnce(),
+      run: () => hub.resumer.runOnce({ here }),
       onError: (error) => logger.warn({ err: error }, 'probing paused profiles failed; trying again'),
     });
     schedulers.set('(resume)', resumer);

@@ -10,6 +10,9 @@
  * the token works, the job still fails) waits longer before each new probe (the same doubling),
  * so it does not flap.
  *
+ * With several hub processes on one store, only the holder of a profile's discovery duty probes
+ * it (daemon.ts), so a paused profile gets one probe per backoff step however many processes run.
+ *
  * A pause made by turning the integration off in Paperless Parts is left alone: turning it on
  * lifts it (discovery.ts). Operators resume by hand with `resumeProfile` (CLI `shopwire resume`,
  * the dashboard's Resume button): the next probe is then at once as well.
@@ -26,11 +29,19 @@ export type HealSettings = { probeSeconds: number; maxProbeSeconds: number };
 export type ProfileProbe = (profile: string, pausedReason: string | null) => Promise<void>;
 
 export type Resumer = {
-  /** Probes every paused profile whose next probe is due (`force`: all of them now). Returns the resumed ones. */
-  runOnce(options?: { force?: boolean }): Promise<string[]>;
+  /**
+   * Probes every paused profile whose next probe is due (`force`: all of them now). Returns the
+   * resumed ones. `here` says whether this process is the one to probe a profile (the holder of
+   * its discovery duty, with several processes on one store): a due profile it is not for is
+   * looked at again a few seconds later, its backoff untouched. `force` probes regardless.
+   */
+  runOnce(options?: { force?: boolean; here?: (profile: string) => Promise<boolean> }): Promise<string[]>;
   /** When the next probe of a paused profile is due (ms), or null when none is planned. */
   nextProbeAt(profile: string): number | null;
 };
+
+/** How soon a process that is not the one to probe a profile looks again (the holder may die). */
+const NOT_HERE_RECHECK_MS = 5_000;
 
 type ProbeState = { failures: number; nextAt: number; resumes: number; lastResumeAt: number; paused: boolean };
 
@@ -76,6 +87,10 @@ export function createResumer(options: {
           state.nextAt = quick ? now + delay(p.profile, state.resumes) : now;
         }
         if (!runOptions.force && now < state.nextAt) continue;
+        if (!runOptions.force && runOptions.here !== undefined && !(await runOptions.here(p.profile))) {
+          state.nextAt = now + NOT_HERE_RECHECK_MS;
+          continue;
+        }
         try {
           await options.probe(p.profile, p.pausedReason);
         } catch (error) {

@@ -1,0 +1,101 @@
+/**
+ * A paused profile is probed by one process only: two `run` daemons of one config on one
+ * PostgreSQL, the profile paused for Cetec refusing its credentials (the token stays wrong, so
+ * every probe is refused and the backoff goes on, one step a second). Only the holder of the
+ * profile's discovery duty probes: the Cetec emulator counts the probes, each daemon's own metrics
+ * say who sent them, and the other daemon sends none. When the holder stops, the other takes the
+ * duty and the probing over. With every daemon probing, each would send its own.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import pg from 'pg';
+import { stringify } from 'yaml';
+import { startCetecEmulator } from '../../emulators/cetec/server.ts';
+import { startPaperlessEmulator } from '../../emulators/paperless/server.ts';
+import { startDaemon, type Daemon } from '../../src/cli/daemon.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { silentLogger } from '../../src/lib/log.ts';
+
+const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
+
+/** Cetec probes (`GET /api/part/SHOPWIRE HEALTH PROBE`) this daemon sent (its own metrics). */
+async function probesSent(daemon: Daemon): Promise<number> {
+  let n = 0;
+  for (const m of (await daemon.hub.metrics.render()).matchAll(/^shopwire_outbound_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm)) {
+    if (m[1]!.includes('system="cetec"') && m[1]!.includes('endpoint="part.get"')) n += Number(m[2]);
+  }
+  return n;
+}
+
+async function until<T>(what: string, read: () => Promise<T | undefined | false> | T | undefined | false, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('probing a paused profile with several processes (PostgreSQL)', { skip: url === undefined ? 'SHOPWIRE_TEST_PG_URL is not set' : false }, () => {
+  it('only the discovery duty\'s holder probes; the other takes over when it stops', async () => {
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const cetec = await startCetecEmulator({ tokens: ['cetec-token'] });
+    const paperless = await startPaperlessEmulator({ token: 'paperless-token', orders: [] });
+    const dir = mkdtempSync(path.join(tmpdir(), 'shopwire-probe-'));
+    const daemons: Daemon[] = [];
+    const probesAtCetec = () => cetec.journal().filter((e) => e.path.includes('HEALTH')).length;
+    try {
+      const file = path.join(dir, 'shopwire.yaml');
+      writeFileSync(
+        file,
+        stringify({
+          profiles: {
+            shop: {
+              paperless: { baseUrl: paperless.url, tokenEnv: 'PAPERLESS_TOKEN', ratePerMinute: 100_000 },
+              cetec: { baseUrl: cetec.url, tokenEnv: 'CETEC_TOKEN', timeoutMs: 5_000 },
+              schedule: { everyMinutes: 0.01 },
+              heal: { probeSeconds: 1, maxProbeSeconds: 1 },
+            },
+          },
+          store: { postgres: { urlEnv: 'SHOPWIRE_PG_URL', schema } },
+          server: { host: '127.0.0.1', port: 0 },
+          worker: { dutyLeaseSeconds: 3 },
+        }),
+      );
+      // The Cetec token is wrong: every probe is refused and the profile stays paused.
+      const env = { ...process.env, SHOPWIRE_PG_URL: url!, PAPERLESS_TOKEN: 'paperless-token', CETEC_TOKEN: 'wrong-token', SHOPWIRE_SECRETS_FILE: '' };
+      for (let i = 0; i < 2; i++) daemons.push(await startDaemon({ config: loadConfig({ file, env }), logger: silentLogger(), port: 0 }));
+      const store = daemons[0]!.hub.store;
+      const holderId = await until('a daemon to hold the discovery duty', async () => (await store.listDuties()).find((d) => d.duty === 'discovery:shop')?.owner);
+      const holder = daemons.findIndex((d) => d.hub.workerId === holderId);
+      assert.ok(holder >= 0);
+      const other = 1 - holder;
+
+      await store.updateProfile('shop', { paused: true, pausedReason: 'credentials refused (cetec.auth_refused): 401 from Cetec' });
+      await until('6 probes at the Cetec emulator', () => probesAtCetec() >= 6);
+      const sent = await Promise.all(daemons.map(probesSent));
+      assert.equal(sent[other], 0, `the daemon not holding the duty sent no probe (sent: ${sent.join(', ')})`);
+      assert.ok(sent[holder]! >= 6, `the holder sent the probes (sent: ${sent.join(', ')}, at Cetec: ${probesAtCetec()})`);
+      assert.ok((await store.getProfile('shop')).paused, 'still paused: the token is still wrong');
+      console.log(`probes: ${sent[holder]} from the duty holder, ${sent[other]} from the other; ${probesAtCetec()} at the Cetec emulator`);
+
+      // The holder stops (releasing its duty): the other takes over the probing.
+      await daemons[holder]!.stop();
+      const atStop = probesAtCetec();
+      await until('a probe from the other daemon', async () => (await probesSent(daemons[other]!)) > 0);
+      assert.ok(probesAtCetec() > atStop);
+    } finally {
+      for (const d of daemons) await d.stop().catch(() => undefined);
+      await Promise.all([cetec.close(), paperless.close()]);
+      rmSync(dir, { recursive: true, force: true });
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+    }
+  });
+});
