@@ -9,7 +9,6 @@
  * job once A's 2 s lease runs out, and the test fails.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { UNESTABLISHED } from '../../src/engine/cetec-tenant.ts';
@@ -18,6 +17,7 @@ import type { CetecPort } from '../../src/engine/ports.ts';
 import { createWorker, type Worker } from '../../src/engine/worker.ts';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import type { Store } from '../../src/store/store.ts';
+import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
 import { orderPlan } from './helpers.ts';
 
 const pgUrl = process.env.SHOPWIRE_TEST_PG_URL || undefined;
@@ -56,7 +56,7 @@ async function until(what: string, done: () => Promise<boolean>, ms: number): Pr
 
 describe('job lease renewal with the pool busy (PostgreSQL)', { skip: pgUrl === undefined ? 'SHOPWIRE_TEST_PG_URL is not set' : false }, () => {
   it('a running job keeps its lease while every pooled connection is held, and is not taken over', async () => {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const schema = freshSchemaName();
     const storeA = openPostgresStore({ url: pgUrl!, schema, poolSize: POOL });
     const storeB = openPostgresStore({ url: pgUrl!, schema });
     const locker = new pg.Client({ connectionString: pgUrl });
@@ -131,9 +131,7 @@ describe('job lease renewal with the pool busy (PostgreSQL)', { skip: pgUrl === 
       await watcher.end().catch(() => undefined);
       await storeA.close();
       await storeB.close();
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+      await dropSchema(pgUrl!, schema);
     }
   });
 });

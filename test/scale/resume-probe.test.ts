@@ -7,18 +7,17 @@
  * duty and the probing over. With every daemon probing, each would send its own.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import pg from 'pg';
 import { stringify } from 'yaml';
 import { startCetecEmulator } from '../../emulators/cetec/server.ts';
 import { startPaperlessEmulator } from '../../emulators/paperless/server.ts';
 import { startDaemon, type Daemon } from '../../src/cli/daemon.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/lib/log.ts';
+import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 
@@ -43,7 +42,7 @@ async function until<T>(what: string, read: () => Promise<T | undefined | false>
 
 describe('probing a paused profile with several processes (PostgreSQL)', { skip: url === undefined ? 'SHOPWIRE_TEST_PG_URL is not set' : false }, () => {
   it('only the discovery duty\'s holder probes; the other takes over when it stops', async () => {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const schema = freshSchemaName();
     const cetec = await startCetecEmulator({ tokens: ['cetec-token'] });
     const paperless = await startPaperlessEmulator({ token: 'paperless-token', orders: [] });
     const dir = mkdtempSync(path.join(tmpdir(), 'shopwire-probe-'));
@@ -93,9 +92,7 @@ describe('probing a paused profile with several processes (PostgreSQL)', { skip:
       for (const d of daemons) await d.stop().catch(() => undefined);
       await Promise.all([cetec.close(), paperless.close()]);
       rmSync(dir, { recursive: true, force: true });
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+      await dropSchema(url!, schema);
     }
   });
 });
