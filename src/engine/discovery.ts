@@ -1,7 +1,7 @@
 /**
  * Discovery, per profile: finds work in Paperless Parts and turns it into jobs in the store.
  *
- * 1. New orders: `newOrderNumbers(cursor)` → one job per number → the cursor advances only after
+ * 1. New orders: `newOrderNumbers(cursor)` → one job per number (a page of them per transaction) → the cursor advances only after
  *    the jobs are stored (a crash in between repeats the enqueue, which is idempotent). The first
  *    pass starts after the configured `startAfterOrder`, never at "the newest order" (that would
  *    silently skip history, reference §7.1 item 6).
@@ -119,6 +119,11 @@ function isPassing(error: unknown): boolean {
   return !(error instanceof ShopwireError) || error.kind === 'transient' || error.kind === 'ambiguous';
 }
 
+/** New orders stored per transaction. */
+const ENQUEUE_PAGE = 500;
+
+const isTransient = (error: unknown): boolean => error instanceof ShopwireError && error.kind === 'transient';
+
 function describe(error: unknown): string {
   return redactText(error instanceof Error ? error.message : String(error)).slice(0, 500);
 }
@@ -131,11 +136,31 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
     const state = await store.getProfile(profile);
     const cursor = state.cursor ?? options.startAfterOrder;
     const numbers = (await paperless.newOrderNumbers(cursor)).filter((n) => Number.isSafeInteger(n) && n > cursor).sort((a, b) => a - b);
-    for (const n of numbers) {
-      await store.enqueueJob({ flow: 'order-export', profile, key: String(n), trigger: { kind: 'schedule' } });
+    const input = (n: number) => ({ flow: 'order-export' as const, profile, key: String(n), trigger: { kind: 'schedule' as const } });
+    // Each page of new orders in one transaction (one commit, not one per order).
+    const failed: number[] = [];
+    for (let i = 0; i < numbers.length; i += ENQUEUE_PAGE) {
+      const page = numbers.slice(i, i + ENQUEUE_PAGE);
+      try {
+        await store.enqueueJobs(page.map(input));
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        // One order the store refuses must not stop the others: each on its own, the refused
+        // ones left for the next pass (the cursor stops before the first of them).
+        for (const n of page) {
+          try {
+            await store.enqueueJob(input(n));
+          } catch (single) {
+            if (isTransient(single)) throw single;
+            failed.push(n);
+            logger?.warn({ profile, order: n, err: single }, 'storing the job of a new order failed; the next pass tries again');
+          }
+        }
+      }
     }
-    await store.updateProfile(profile, { cursor: numbers.length > 0 ? numbers[numbers.length - 1]! : cursor, lastPollAt: clock() });
-    return numbers;
+    const seen = failed.length > 0 ? failed[0]! - 1 : numbers.length > 0 ? numbers[numbers.length - 1]! : cursor;
+    await store.updateProfile(profile, { cursor: Math.max(cursor, seen), lastPollAt: clock() });
+    return numbers.filter((n) => !failed.includes(n));
   }
 
   async function cancelOpenActions(): Promise<number> {

@@ -252,6 +252,8 @@ export interface Store {
   migrate(): Promise<{ applied: string[] }>;
 
   enqueueJob(input: EnqueueInput): Promise<EnqueueResult>;
+  /** Several jobs, each as `enqueueJob` would make it, in one transaction (all or none). */
+  enqueueJobs(inputs: EnqueueInput[]): Promise<EnqueueResult[]>;
   /**
    * Leases the next runnable job: pending or retrying and due, or running with an expired lease (a
    * lost lease counts as a failed attempt). A job with stored parts is claimed only if it can hold

@@ -89,6 +89,53 @@ describe('discovery with the Paperless Parts emulator', () => {
     assert.deepEqual(await discovery(client, start).discoverNewOrders(), [], 'nothing new on the next pass');
   });
 
+  it('stores a page of new orders in one transaction; a second pass stores none', async () => {
+    const all = await client.newOrderNumbers(0);
+    const batches: number[] = [];
+    const counting: Store = {
+      ...store,
+      enqueueJobs: async (inputs) => {
+        batches.push(inputs.length);
+        return store.enqueueJobs(inputs);
+      },
+      enqueueJob: async () => assert.fail('one order at a time'),
+    };
+    const d = createDiscovery({ store: counting, profile: 'prod', paperless: client, reporter: reporter(), startAfterOrder: 0, clock: clock.read });
+    assert.deepEqual(await d.discoverNewOrders(), all);
+    assert.deepEqual(batches, [all.length], 'one enqueueJobs call for the page');
+    assert.equal((await store.listJobs({ limit: 50, offset: 0 })).total, all.length, 'one job per order');
+    // The same page stored again (a pass repeated after a crash before the cursor moved) makes no job.
+    const again = await store.enqueueJobs(all.map((n) => ({ flow: 'order-export', profile: 'prod', key: String(n), trigger: { kind: 'schedule' } })));
+    assert.deepEqual(again.map((r) => r.created), all.map(() => false));
+    assert.deepEqual(await d.discoverNewOrders(), [], 'nothing new on the next pass');
+    assert.equal((await store.listJobs({ limit: 50, offset: 0 })).total, all.length);
+  });
+
+  it('an order the store refuses does not stop the others: they are stored, it is tried again next pass', async () => {
+    const all = await client.newOrderNumbers(0);
+    const bad = String(all[1]!);
+    const refuse = () => new ShopwireError('value too long', { code: 'store.sql_failed', kind: 'internal' });
+    const refusing: Store = {
+      ...store,
+      enqueueJobs: async (inputs) => {
+        if (inputs.some((i) => i.key === bad)) throw refuse();
+        return store.enqueueJobs(inputs);
+      },
+      enqueueJob: async (input) => {
+        if (input.key === bad) throw refuse();
+        return store.enqueueJob(input);
+      },
+    };
+    const d = createDiscovery({ store: refusing, profile: 'prod', paperless: client, reporter: reporter(), startAfterOrder: 0, clock: clock.read });
+    assert.deepEqual(await d.discoverNewOrders(), all.filter((n) => String(n) !== bad));
+    assert.deepEqual((await store.listJobs({ limit: 50, offset: 0 })).jobs.map((j) => j.key).sort(), all.filter((n) => String(n) !== bad).map(String).sort());
+    assert.equal((await store.getProfile('prod')).cursor, Number(bad) - 1, 'the cursor stops before the refused order');
+    // The store takes it now: the next pass stores it, and the others are not doubled.
+    assert.deepEqual(await discovery().discoverNewOrders(), all.filter((n) => n >= Number(bad)));
+    assert.equal((await store.listJobs({ limit: 50, offset: 0 })).total, all.length);
+    assert.equal((await store.getProfile('prod')).cursor, all[all.length - 1]);
+  });
+
   it('does not advance the cursor when storing a job fails; the next pass enqueues them all', async () => {
     const all = await client.newOrderNumbers(0);
     let calls = 0;
@@ -97,6 +144,9 @@ describe('discovery with the Paperless Parts emulator', () => {
       enqueueJob: async (input) => {
         if (++calls === 2) throw new ShopwireError('disk full', { code: 'store.unavailable', kind: 'transient' });
         return store.enqueueJob(input);
+      },
+      enqueueJobs: async () => {
+        throw new ShopwireError('disk full', { code: 'store.unavailable', kind: 'transient' });
       },
     };
     const d = createDiscovery({ store: failing, profile: 'prod', paperless: client, reporter: reporter(), startAfterOrder: 0, clock: clock.read });

@@ -140,6 +140,19 @@ export function storeContract(name: string, factory: StoreFactory, options: { sk
         assert.deepEqual(done.result, { quotes: [1] });
       }));
 
+    it('enqueues several jobs in one call, each unique per order: again, none is made', () =>
+      withStore(async (store) => {
+        const existing = (await store.enqueueJob(order('195'))).job;
+        const first = await store.enqueueJobs(['194', '195', '196'].map((k) => order(k)));
+        assert.deepEqual(first.map((r) => r.created), [true, false, true]);
+        assert.equal(first[1]!.job.id, existing.id);
+        const again = await store.enqueueJobs(['194', '195', '196'].map((k) => order(k)));
+        assert.deepEqual(again.map((r) => r.created), [false, false, false]);
+        assert.deepEqual(again.map((r) => r.job.id), first.map((r) => r.job.id));
+        assert.equal((await store.listJobs({ limit: 50, offset: 0 })).total, 3);
+        assert.deepEqual(await store.enqueueJobs([]), []);
+      }));
+
     it('renews a worker\'s leases in one call, returning only those it still holds', () =>
       withStore(async (store, clock) => {
         for (const key of ['190', '191', '192']) await store.enqueueJob(order(key));

@@ -41,6 +41,7 @@ export type ClaimOptions = {
 type JobMethods = Pick<
   Store,
   | 'enqueueJob'
+  | 'enqueueJobs'
   | 'claimJob'
   | 'renewLease'
   | 'renewLeases'
@@ -70,6 +71,46 @@ export function jobMethods(ctx: CoreContext, options: ClaimOptions): JobMethods 
   const { ensureProfile, recordSuccess } = profileWrites(ctx);
   // Wide enough that jobs waiting for a held part cannot hide runnable ones behind them.
   const claimWindow = options.claimWindow ?? 100;
+
+  // `ensured`: profiles whose row this transaction already made sure of.
+  const enqueueIn = async (tx: SqlDb, input: EnqueueInput, now: number, ensured = new Set<string>()): Promise<EnqueueResult> => {
+    const trigger: JobTrigger = { ...input.trigger, at: now };
+    const payload = input.payload === undefined ? null : JSON.stringify(input.payload);
+    const hash = input.payloadHash ?? null;
+    if (!ensured.has(input.profile)) await ensureProfile(tx, input.profile);
+    ensured.add(input.profile);
+    const inserted = await one(
+      tx,
+      jobs.insertJob({
+        flow: input.flow,
+        profile: input.profile,
+        key: input.key,
+        payload,
+        payloadHash: hash,
+        triggers: JSON.stringify([trigger]),
+        nextAttemptAt: input.runAt ?? now,
+        correlationId: randomUUID(),
+        now,
+      }),
+    );
+    if (inserted !== undefined) return { job: toJob(inserted), created: true, changed: false };
+
+    const existing = toJob((await one(tx, jobs.selectJobByKey(input.flow, input.profile, input.key)))!);
+    const triggers = JSON.stringify(mergeTriggers(existing.triggers, trigger));
+    const changed = hash !== null && existing.payloadHash !== null && hash !== existing.payloadHash;
+    const firstPayload = hash !== null && existing.payloadHash === null;
+    if (!changed) {
+      if (firstPayload) await tx.run(jobs.setPayload(existing.id, payload, hash, triggers, now));
+      else await tx.run(jobs.updateTriggers(existing.id, triggers, now));
+    } else if (existing.state === 'running') {
+      await tx.run(jobs.requestUpdate(existing.id, payload, hash, triggers, now));
+    } else {
+      await tx.run(jobs.setPayload(existing.id, payload, hash, triggers, now));
+      await tx.run(parts.releaseParts(existing.id));
+      await tx.run(jobs.resetRun(existing.id, now));
+    }
+    return { job: await mustLoad(tx, existing.id), created: false, changed };
+  };
 
   const loadJob = async (runner: SqlDb, id: string): Promise<JobRecord | null> => {
     const row = await one(runner, jobs.selectJobById(id));
@@ -102,44 +143,21 @@ export function jobMethods(ctx: CoreContext, options: ClaimOptions): JobMethods 
   return {
     async enqueueJob(input: EnqueueInput): Promise<EnqueueResult> {
       const now = clock();
-      const trigger: JobTrigger = { ...input.trigger, at: now };
-      const payload = input.payload === undefined ? null : JSON.stringify(input.payload);
-      const hash = input.payloadHash ?? null;
-      return db.transaction(async (tx) => {
-        await ensureProfile(tx, input.profile);
-        const inserted = await one(
-          tx,
-          jobs.insertJob({
-            flow: input.flow,
-            profile: input.profile,
-            key: input.key,
-            payload,
-            payloadHash: hash,
-            triggers: JSON.stringify([trigger]),
-            nextAttemptAt: input.runAt ?? now,
-            correlationId: randomUUID(),
-            now,
-          }),
-        );
-        if (inserted !== undefined) return { job: toJob(inserted), created: true, changed: false };
+      return db.transaction((tx) => enqueueIn(tx, input, now));
+    },
 
-        const existing = toJob((await one(tx, jobs.selectJobByKey(input.flow, input.profile, input.key)))!);
-        const triggers = JSON.stringify(mergeTriggers(existing.triggers, trigger));
-        const changed = hash !== null && existing.payloadHash !== null && hash !== existing.payloadHash;
-        const firstPayload = hash !== null && existing.payloadHash === null;
-        if (!changed) {
-          if (firstPayload) await tx.run(jobs.setPayload(existing.id, payload, hash, triggers, now));
-          else await tx.run(jobs.updateTriggers(existing.id, triggers, now));
-        } else if (existing.state === 'running') {
-          await tx.run(jobs.requestUpdate(existing.id, payload, hash, triggers, now));
-        } else {
-          await tx.run(jobs.setPayload(existing.id, payload, hash, triggers, now));
-          await tx.run(parts.releaseParts(existing.id));
-          await tx.run(jobs.resetRun(existing.id, now));
-        }
-        return { job: await mustLoad(tx, existing.id), created: false, changed };
+    async enqueueJobs(inputs: EnqueueInput[]): Promise<EnqueueResult[]> {
+      if (inputs.length === 0) return [];
+      const now = clock();
+      // One commit for all: each job as enqueueJob would make it (unique per flow, profile, key).
+      return db.transaction(async (tx) => {
+        const out: EnqueueResult[] = [];
+        const ensured = new Set<string>();
+        for (const input of inputs) out.push(await enqueueIn(tx, input, now, ensured));
+        return out;
       });
     },
+
 
     async claimJob(workerId, leaseMs, nowArg) {
       const now = nowArg ?? clock();
