@@ -27,6 +27,9 @@ import { toOrderPlan } from '../../src/translate/order-to-cetec/plan.ts';
 import type { Plan } from '../../src/translate/plan.ts';
 import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
 
+// Stopping a hub process and waiting are the e2e harness's (a Hub is a HubProcess with more).
+export { killHard as killHub, sleep, stopHub } from '../e2e/harness.ts';
+
 const BIN = new URL('../../bin/shopwire.js', import.meta.url).pathname;
 const REPO = new URL('../..', import.meta.url).pathname;
 const TOKENS = { cetec: 'cetec-scale-token', paperless: 'paperless-scale-token' };
@@ -262,22 +265,6 @@ async function waitForOutput(hub: Hub, pattern: RegExp, ms: number): Promise<voi
   }
 }
 
-/** SIGKILL, and wait until the process is gone. */
-export async function killHub(hub: Hub): Promise<void> {
-  if (hub.child.exitCode === null && hub.child.signalCode === null) hub.child.kill('SIGKILL');
-  await hub.exited;
-}
-
-/** SIGTERM (a clean stop), SIGKILL after `ms`. */
-export async function stopHub(hub: Hub, ms = 20_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (hub.child.exitCode !== null || hub.child.signalCode !== null) return hub.exited;
-  hub.child.kill('SIGTERM');
-  const timer = setTimeout(() => hub.child.kill('SIGKILL'), ms);
-  const result = await hub.exited;
-  clearTimeout(timer);
-  return result;
-}
-
 /** Every job of the store, all profiles (the store pages at most 1000 a call). */
 export async function everyJob(store: Store, profile?: string): Promise<JobRecord[]> {
   const out: JobRecord[] = [];
@@ -298,8 +285,4 @@ export async function jobCounts(store: Store, profile?: string): Promise<Record<
 }
 
 export const FINISHED = new Set(['done', 'needs-attention', 'cancelled']);
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
