@@ -46,7 +46,7 @@ const { values: args } = parseArgs({
     /** Orders queued for the big shop in the latency run. */
     backlog: { type: 'string', default: '2000' },
     /** Small-shop orders timed unloaded and under the backlog (the median is compared). */
-    samples: { type: 'string', default: '3' },
+    samples: { type: 'string', default: '5' },
     /** Comma-separated: many, one, sqlite, latency. */
     only: { type: 'string', default: 'many,one,sqlite,latency' },
   },
