@@ -35,7 +35,7 @@ const ORDERS = 500;
 const INSTANCES = 3;
 const KILLS = 4;
 /** Short, so that CI sees failover quickly; SHOPWIRE_FAILOVER_LEASE=15 measures the default lease. */
-const LEASE_SECONDS = Number(process.env.SHOPWIRE_FAILOVER_LEASE ?? 6);
+const LEASE_SECONDS = Number(process.env.SHOPWIRE_FAILOVER_LEASE || 6);
 /**
  * Generous: the lease, the settle time of an import cut off mid-call (2 × timeout + 5 s), the
  * retry pauses, and a loaded machine (32.5 s was seen at a load average of 20 on 2 cores).
