@@ -21,6 +21,7 @@ import { processGone } from './process-gone.ts';
 import { discoveryTiming } from '../config/schedule.ts';
 import { createDashboardPort } from './dashboard-port.ts';
 import { paperlessWebhook } from '../server/paperless-webhook.ts';
+import { storeWebhookSink } from './webhook-sink.ts';
 
 export { processGone };
 
@@ -203,15 +204,7 @@ function webhookPlugins(hub: Hub, config: Config): FastifyPluginAsync[] {
         profile: profile.name,
         secretHex,
         toleranceSeconds: settings.toleranceSeconds,
-        sink: {
-          remember: async (uuid, type, created, body) => (await hub.store.saveEvents(profile.name, [{ uuid, type, created, body }])) === 1,
-          enqueueOrder: async (number, eventId) => {
-            const { job } = await hub.store.enqueueJob({ flow: 'order-export', profile: profile.name, key: String(number), trigger: { kind: 'webhook' } });
-            await hub.store.markEventHandled(profile.name, eventId, `job ${job.id}`);
-            return job.id;
-          },
-          settle: (eventId, outcome) => hub.store.markEventHandled(profile.name, eventId, outcome),
-        },
+        sink: storeWebhookSink(hub.store, profile.name),
       });
     return [plugin];
   });

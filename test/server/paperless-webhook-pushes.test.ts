@@ -17,6 +17,7 @@ import { startPaperlessEmulator, type PaperlessEmulator } from '../../emulators/
 import { createActionReporter } from '../../src/engine/action-status.ts';
 import { createDiscovery } from '../../src/engine/discovery.ts';
 import { paperlessWebhook } from '../../src/server/paperless-webhook.ts';
+import { storeWebhookSink } from '../../src/cli/webhook-sink.ts';
 import { openStore } from '../../src/store/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createPaperlessClient, type PaperlessClient } from '../../src/systems/paperless/client.ts';
@@ -43,15 +44,7 @@ before(async () => {
     paperlessWebhook(scope, {
       profile: 'prod',
       secretHex: SECRET,
-      sink: {
-        remember: async (uuid, type, created, body) => (await store.saveEvents('prod', [{ uuid, type, created, body }])) === 1,
-        enqueueOrder: async (number, eventId) => {
-          const { job } = await store.enqueueJob({ flow: 'order-export', profile: 'prod', key: String(number), trigger: { kind: 'webhook' } });
-          await store.markEventHandled('prod', eventId, `job ${job.id}`);
-          return job.id;
-        },
-        settle: (uuid, outcome) => store.markEventHandled('prod', uuid, outcome),
-      },
+      sink: storeWebhookSink(store, 'prod'),
     }),
   );
   hookUrl = `${await hub.listen({ host: '127.0.0.1', port: 0 })}/paperless/webhook/prod`;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { paperlessWebhook } from '../../src/server/paperless-webhook.ts';
+import { storeWebhookSink } from '../../src/cli/webhook-sink.ts';
 import { openStore } from '../../src/store/open.ts';
 import { pythonJsonDumps, signatureHeader } from '../../src/systems/paperless/webhook.ts';
 
@@ -20,15 +21,7 @@ async function setup() {
       profile: 'prod',
       secretHex: SECRET,
       now: () => NOW * 1000,
-      sink: {
-        remember: async (uuid, type, created, body) => (await store.saveEvents('prod', [{ uuid, type, created, body }])) === 1,
-        enqueueOrder: async (number, eventId) => {
-          const { job } = await store.enqueueJob({ flow: 'order-export', profile: 'prod', key: String(number), trigger: { kind: 'webhook' } });
-          await store.markEventHandled('prod', eventId, `job ${job.id}`);
-          return job.id;
-        },
-        settle: (uuid, outcome) => store.markEventHandled('prod', uuid, outcome),
-      },
+      sink: storeWebhookSink(store, 'prod'),
     }),
   );
   return { app, store };
