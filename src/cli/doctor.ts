@@ -24,7 +24,7 @@ import { OrderTranslationError } from '../translate/order-to-cetec/errors.ts';
 import { DEFAULT_OPERATIONS, DEFAULT_PAYMENT_TERMS, DEFAULT_SHIP_VIA } from '../translate/order-to-cetec/options.ts';
 import { toOrderPlan } from '../translate/order-to-cetec/plan.ts';
 import { unmappedIn, yamlToAdd, type UnmappedKind } from '../translate/unmapped.ts';
-import { paint, progress } from './terminal.ts';
+import { paint, progress, withProgress } from './terminal.ts';
 
 export type Finding = {
   level: 'ok' | 'warn' | 'error';
@@ -81,7 +81,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     findings.push(...result.findings);
     unmapped.push(...result.unmapped);
   }
-  if (config && options.online) findings.push(...(await onlineFindings(config, options.quiet === true)));
+  if (config && options.online) findings.push(...(await onlineFindings(config, 'doctor --online', options.quiet === true)));
   if (config) findings.push(...(await cetecTenantFindings(config)));
   return {
     problems: findings.filter((f) => f.level === 'error').length,
@@ -339,23 +339,26 @@ export function orderFindings(config: Config, files: string[], quiet = false): {
   return { findings, unmapped };
 }
 
-/** One harmless read per system and profile: is the URL right and the token accepted? */
-async function onlineFindings(config: Config, quiet: boolean): Promise<Finding[]> {
+/**
+ * One harmless read per system and profile: is the URL right and the token accepted? With a
+ * progress line (`label`) on a terminal unless quiet; `status --check` asks the same.
+ */
+export async function onlineFindings(config: Config, label: string, quiet: boolean): Promise<Finding[]> {
   const out: Finding[] = [];
   const profiles = Object.values(config.profiles);
-  const bar = progress('doctor --online', { total: profiles.length * 2, quiet });
-  let step = 0;
-  for (const profile of profiles) {
-    bar.tick(step++, `asking Paperless Parts (${profile.name})`);
-    out.push(...(await paperlessOnline(config, profile)));
-    bar.tick(step++, `asking Cetec (${profile.name})`);
-    out.push(...(await cetecOnline(config, profile)));
-  }
-  bar.done();
+  await withProgress(label, { total: profiles.length * 2, quiet }, async (bar) => {
+    let step = 0;
+    for (const profile of profiles) {
+      bar.tick(step++, `asking Paperless Parts (${profile.name})`);
+      out.push(...(await paperlessOnline(config, profile)));
+      bar.tick(step++, `asking Cetec (${profile.name})`);
+      out.push(...(await cetecOnline(config, profile)));
+    }
+  });
   return out;
 }
 
-export async function paperlessOnline(config: Config, profile: Profile): Promise<Finding[]> {
+async function paperlessOnline(config: Config, profile: Profile): Promise<Finding[]> {
   const at = `profiles.${profile.name}`;
   if (!config.hasSecret(profile.paperless.tokenEnv)) return [];
   const client = createPaperlessClient({ baseUrl: profile.paperless.baseUrl, token: config.secret(profile.paperless.tokenEnv, `${at}.paperless.tokenEnv`), timeoutMs: 10_000, retry: { maxAttempts: 1 } });
@@ -370,6 +373,6 @@ export async function paperlessOnline(config: Config, profile: Profile): Promise
 }
 
 /** Tells a wrong base URL, a wrong token and a working tenant apart (doctor-cetec.ts). */
-export async function cetecOnline(config: Config, profile: Profile): Promise<Finding[]> {
+async function cetecOnline(config: Config, profile: Profile): Promise<Finding[]> {
   return cetecOnlineFindings(config, profile);
 }

@@ -8,8 +8,8 @@ import type { Command } from 'commander';
 import { openConfiguredStore } from './open-store.ts';
 import { commandConfig, describeJob, isoOrNull, jobJson, printJson } from './context.ts';
 import { quarantinedItem } from './dashboard-port.ts';
-import { cetecOnline, paperlessOnline, type Finding } from './doctor.ts';
-import { localTime, paint, withProgress } from './terminal.ts';
+import { onlineFindings, type Finding } from './doctor.ts';
+import { localTime, paint } from './terminal.ts';
 
 /** Exit codes of `status --check`. */
 export const CHECK_EXIT = { ok: 0, attention: 1, unreachable: 3 } as const;
@@ -38,18 +38,7 @@ export function register(program: Command): void {
       const attentionTotal = counts.filter((c) => c.state === 'needs-attention').reduce((n, c) => n + c.count, 0);
       const paused = profiles.filter((p) => p.paused);
       const systems: Finding[] = [];
-      if (options.check) {
-        const profiles = Object.values(config.profiles);
-        await withProgress('status --check', { quiet: options.json === true, total: profiles.length * 2 }, async (bar) => {
-          let step = 0;
-          for (const profile of profiles) {
-            bar.tick(step++, `asking Paperless Parts (${profile.name})`);
-            systems.push(...(await paperlessOnline(config, profile)));
-            bar.tick(step++, `asking Cetec (${profile.name})`);
-            systems.push(...(await cetecOnline(config, profile)));
-          }
-        });
-      }
+      if (options.check) systems.push(...(await onlineFindings(config, 'status --check', options.json === true)));
       const unreachable = systems.filter((f) => f.level === 'error');
       const exit = unreachable.length > 0 ? CHECK_EXIT.unreachable : attentionTotal > 0 || paused.length > 0 ? CHECK_EXIT.attention : CHECK_EXIT.ok;
       if (options.check) process.exitCode = exit;
