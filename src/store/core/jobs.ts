@@ -158,7 +158,6 @@ export function jobMethods(ctx: CoreContext, options: ClaimOptions): JobMethods 
       });
     },
 
-
     async claimJob(workerId, leaseMs, nowArg) {
       const now = nowArg ?? clock();
       return db.transaction(async (tx) => {

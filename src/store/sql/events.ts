@@ -1,5 +1,5 @@
 /** Statements on `events` (the inbox of polled Paperless events) and `job_actions`. */
-import { sqlFor } from './statement.ts';
+import { sqlFor, valueList } from './statement.ts';
 import type { Dialect, Statement } from './statement.ts';
 import { merge } from './jobs.ts';
 
@@ -13,12 +13,7 @@ export function eventStatements(d: Dialect) {
 
     selectUnhandled: (profile: string, types: string[] | undefined): Statement => {
       const parts = [sql`SELECT * FROM events WHERE profile = ${profile} AND handled_at IS NULL`];
-      if (types !== undefined && types.length > 0) {
-        const list = types.map((t) => sql`${t}`);
-        parts.push({ text: 'AND type IN (', values: [] });
-        list.forEach((s, i) => parts.push({ text: i === 0 ? s.text : `, ${s.text}`, values: s.values }));
-        parts.push({ text: ')', values: [] });
-      }
+      if (types !== undefined && types.length > 0) parts.push(sql`AND type IN`, valueList(d, types));
       parts.push(sql`ORDER BY created, uuid`);
       return merge(d, parts);
     },
@@ -51,14 +46,7 @@ export function eventStatements(d: Dialect) {
       if (f.jobId !== undefined) parts.push(sql`AND job_id = ${Number(f.jobId)}`);
       if (f.statuses !== undefined) {
         if (f.statuses.length === 0) parts.push(sql`AND 1 = 0`);
-        else {
-          parts.push({ text: 'AND status IN (', values: [] });
-          f.statuses.forEach((s, i) => {
-            const one = sql`${s}`;
-            parts.push({ text: i === 0 ? one.text : `, ${one.text}`, values: one.values });
-          });
-          parts.push({ text: ')', values: [] });
-        }
+        else parts.push(sql`AND status IN`, valueList(d, f.statuses));
       }
       parts.push(sql`ORDER BY updated_at, action_uuid`);
       return merge(d, parts);

@@ -1,5 +1,5 @@
 /** Statements on `jobs` (one row per unit of work) and `job_steps` (checkpoints). */
-import { raw, sqlFor } from './statement.ts';
+import { raw, sqlFor, valueList } from './statement.ts';
 import type { Dialect, Statement } from './statement.ts';
 
 export type NewJobRow = {
@@ -85,12 +85,9 @@ export function jobStatements(d: Dialect) {
     renewLeases: (workerId: string, ids: string[], leaseUntil: number, now: number): Statement =>
       merge(d, [
         sql`UPDATE jobs SET lease_until = ${leaseUntil}, updated_at = ${now}
-          WHERE state = 'running' AND lease_owner = ${workerId} AND lease_until >= ${now} AND id IN (`,
-        ...ids.map((id, i) => {
-          const one = sql`${Number(id)}`;
-          return i === 0 ? one : { text: `, ${one.text}`, values: one.values };
-        }),
-        sql`) RETURNING id`,
+          WHERE state = 'running' AND lease_owner = ${workerId} AND lease_until >= ${now} AND id IN`,
+        valueList(d, ids.map(Number)),
+        sql`RETURNING id`,
       ]),
 
     savePlan: (id: string, workerId: string, plan: string, parts: string, now: number): Statement => sql`

@@ -45,6 +45,11 @@ export function sqlFor(dialect: Dialect): SqlTag {
   };
 }
 
+/** `(?, ?, …)`: one placeholder per value, for `IN`; `merge` it after the text that ends in `IN`. */
+export function valueList(dialect: Dialect, values: readonly unknown[]): Statement {
+  return { text: `(${values.map((_, i) => dialect.placeholder(i + 1)).join(', ')})`, values: [...values] };
+}
+
 export type Row = Record<string, unknown>;
 
 /** What the store core asks of a driver: run one statement, or several in one transaction. */
