@@ -6,6 +6,11 @@
  */
 export type TransferSystem = 'paperless' | 'cetec' | 'cablebuilder';
 
+const SYSTEM_NAMES: Record<TransferSystem, string> = { paperless: 'Paperless Parts', cetec: 'Cetec', cablebuilder: 'CableBuilder' };
+
+/** An outside system's name for people (`Paperless Parts`); an unknown one as given. */
+export const systemName = (system: string): string => SYSTEM_NAMES[system as TransferSystem] ?? system;
+
 export type TransferStart = {
   system: TransferSystem;
   /** Logical endpoint, e.g. `partrevisiondefinition`, `importjson`, `orders.get`. */

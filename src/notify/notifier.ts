@@ -20,6 +20,7 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
+import { systemName } from '../lib/transfer.ts';
 
 export type NotifySettings = { outageMinutes: number; minIntervalMinutes: number };
 
@@ -49,8 +50,6 @@ type ProfileState = {
   sending: { until: number; count: number } | null;
 };
 
-const SYSTEM_LABELS: Record<string, string> = { paperless: 'Paperless Parts', cetec: 'Cetec', cablebuilder: 'CableBuilder' };
-const label = (system: string): string => SYSTEM_LABELS[system] ?? system;
 const MAX_PENDING = 200;
 /** Longer than the slowest send (a webhook's 10 s and SMTP's 40 s per channel). */
 export const SEND_LEASE_MS = 5 * 60_000;
@@ -192,10 +191,10 @@ export function compose(profile: string, events: NotifyEvent[], at: number): Not
         lines.push(`Profile ${profile} resumed: its jobs run again.`);
         break;
       case 'outage':
-        lines.push(`${label(e.system)} has been failing since ${new Date(e.since).toISOString()}: ${e.error}. Jobs wait and retry; nothing is lost.`);
+        lines.push(`${systemName(e.system)} has been failing since ${new Date(e.since).toISOString()}: ${e.error}. Jobs wait and retry; nothing is lost.`);
         break;
       case 'recovered':
-        lines.push(`${label(e.system)} answers again (it failed for about ${e.downMinutes} min).`);
+        lines.push(`${systemName(e.system)} answers again (it failed for about ${e.downMinutes} min).`);
         break;
       case 'needs-attention': {
         const shown = e.jobs.slice(0, 20).map((j) => `${j.key}${j.error ? ` (${j.error})` : ''}`);
@@ -208,7 +207,7 @@ export function compose(profile: string, events: NotifyEvent[], at: number): Not
   const title = kinds.has('paused')
     ? `shopwire: profile ${profile} is paused`
     : kinds.has('outage')
-      ? `shopwire: ${profile}: ${[...new Set(events.flatMap((e) => (e.kind === 'outage' ? [label(e.system)] : [])))].join(', ')} failing`
+      ? `shopwire: ${profile}: ${[...new Set(events.flatMap((e) => (e.kind === 'outage' ? [systemName(e.system)] : [])))].join(', ')} failing`
       : kinds.has('needs-attention')
         ? `shopwire: ${profile}: jobs need attention`
         : `shopwire: ${profile}: back to normal`;

@@ -5,6 +5,7 @@ import { FLOW_LABELS, type ActionName, type AuditView, type JobDetail, type JobS
 import { stateBadge, when } from './layout.ts';
 import { planView, warningsView } from './plan-view.ts';
 import { summarizeSource } from './source-summary.ts';
+import { systemName } from '../../lib/transfer.ts';
 
 /** Which buttons a job in a state offers (the port decides for real; this only hides useless ones). */
 export const ACTIONS_BY_STATE: Record<JobState, ActionName[]> = {
@@ -117,15 +118,13 @@ function groupTitle(g: TransferGroup): string {
 
 function groupView(g: TransferGroup, nowMs: number): SafeHtml {
   const failed = g.transfers.filter((t) => t.outcome !== 'ok' && t.outcome !== 'pending').length;
-  const systems = [...new Set(g.transfers.map((t) => SYSTEM_NAMES[t.system] ?? t.system))].join(', ');
+  const systems = [...new Set(g.transfers.map((t) => systemName(t.system)))].join(', ');
   const first = g.transfers[0]!;
   return html`<section class="transfer-group${failed > 0 ? ' has-failures' : ''}" data-transfer-group="${g.execution ?? 'none'}" data-run="${g.run ?? ''}" data-attempt="${g.attempt ?? ''}">
     <h3>${groupTitle(g)} <span class="muted">· started ${when(first.startedAt, nowMs)} · ${g.transfers.length} call(s) to ${systems}${failed > 0 ? ` · ${failed} failed` : ''}</span></h3>
     <ol class="transfers">${g.transfers.map((t) => transferView(t))}</ol>
   </section>`;
 }
-
-const SYSTEM_NAMES: Record<string, string> = { paperless: 'Paperless Parts', cetec: 'Cetec', cablebuilder: 'CableBuilder' };
 
 const REPORT_LABELS: Record<string, string> = {
   'told-queued': 'told: queued',
@@ -199,7 +198,7 @@ function transferView(t: TransferView): SafeHtml {
   return html`<li class="transfer outcome-${t.outcome}" data-transfer="${t.id}" data-endpoint="${t.endpoint}" data-outcome="${t.outcome}">
     <details${ok ? '' : html` open`}>
       <summary>
-        <span class="method">${t.method}</span> <span>${SYSTEM_NAMES[t.system] ?? t.system} ${t.endpoint}</span>
+        <span class="method">${t.method}</span> <span>${systemName(t.system)} ${t.endpoint}</span>
         ${t.step !== undefined ? html`<span class="muted">step ${t.step + 1}</span>` : ''}
         ${t.attempt > 1 ? html`<span class="muted">attempt ${t.attempt}</span>` : ''}
         <span class="status">${t.status ?? (t.outcome === 'pending' ? 'waiting' : 'no answer')}</span>

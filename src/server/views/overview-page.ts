@@ -3,8 +3,8 @@ import type { FlowOverview, Overview } from '../overview.ts';
 import type { QuarantinedItem, SystemStatus } from '../ports.ts';
 import { FLOW_LABELS, JOB_STATES } from '../ports.ts';
 import { stateBadge, when } from './layout.ts';
+import { systemName } from '../../lib/transfer.ts';
 
-const SYSTEM_LABELS: Record<string, string> = { paperless: 'Paperless Parts', cetec: 'Cetec', cablebuilder: 'CableBuilder' };
 
 export function overviewBody(overview: Overview, nowMs: number, csrf?: string): SafeHtml {
   return html`<h1>Overview</h1>
@@ -27,7 +27,7 @@ export function overviewBody(overview: Overview, nowMs: number, csrf?: string): 
       ${(p.systems ?? []).some((s) => s.failingSince !== null)
         ? html`<p class="alert" role="status" data-outage>Outage: ${(p.systems ?? [])
             .filter((s) => s.failingSince !== null)
-            .map((s) => SYSTEM_LABELS[s.system] ?? s.system)
+            .map((s) => systemName(s.system))
             .join(', ')} failing. Jobs wait and are retried; nothing is lost.</p>`
         : ''}
       ${(p.systems ?? []).length > 0 ? systemsTable(p.systems ?? [], nowMs) : ''}
@@ -49,7 +49,7 @@ function systemsTable(systems: SystemStatus[], nowMs: number): SafeHtml {
     <tbody>
       ${systems.map(
         (s) => html`<tr data-system="${s.system}" data-system-state="${s.failingSince === null ? 'ok' : 'failing'}">
-          <th scope="row">${SYSTEM_LABELS[s.system] ?? s.system}</th>
+          <th scope="row">${systemName(s.system)}</th>
           <td>${s.failingSince === null
             ? html`answering (last answer ${when(s.lastOkAt, nowMs)})`
             : html`<span class="state state-needs-attention">failing</span> since ${when(s.failingSince, nowMs)}, ${s.failures} failure${s.failures === 1 ? '' : 's'}`}</td>
