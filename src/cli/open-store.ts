@@ -18,7 +18,7 @@ export function sqliteFileOf(config: Config): string | null {
 export async function openConfiguredStore(config: Config): Promise<Store> {
   let store: Store;
   if ('sqlite' in config.store) {
-    const file = path.resolve(config.file ? path.dirname(config.file) : process.cwd(), config.store.sqlite);
+    const file = sqliteFileOf(config)!;
     mkdirSync(path.dirname(file), { recursive: true });
     store = openStore({ sqlite: file });
   } else {
