@@ -122,7 +122,7 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
   const generate: OrderGenerator = options.generateOrder ?? generateOrder;
   const state = emptyState();
   let variants: SeededVariants | null = null;
-  /** Pushes started by synchronous calls (a UI request); `settled()` waits for them. */
+  /** Pushes started by synchronous calls (a UI request); `pushesDone()` waits for them. */
   const pendingPushes = new Set<Promise<void>>();
 
   async function generateInto(seed: number, count: number, startNumber: number, announce: boolean): Promise<StoredOrder[]> {
@@ -202,6 +202,11 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
     return order;
   }
 
+  /** Sends an event to the configured webhook, as the account would, and keeps the delivery. */
+  async function push(event: EventRecord): Promise<void> {
+    if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now(), behaviours.webhookObject));
+  }
+
   async function emitOrderCreated(number: number): Promise<EventRecord> {
     const order = state.orders.get(number);
     if (order === undefined) throw new StateError('not_found', `No order ${number}.`);
@@ -216,7 +221,7 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
       },
       now(),
     );
-    if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now(), behaviours.webhookObject));
+    await push(event);
     return event;
   }
 
@@ -251,11 +256,11 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
           related_object_type: action.related_object_type,
         },
       };
-      const push: Promise<void> = deliverWebhook(options.webhook, pushed, now(), behaviours.webhookObject).then((delivery) => {
+      const sending: Promise<void> = deliverWebhook(options.webhook, pushed, now(), behaviours.webhookObject).then((delivery) => {
         state.webhookDeliveries.push(delivery);
-        pendingPushes.delete(push);
+        pendingPushes.delete(sending);
       });
-      pendingPushes.add(push);
+      pendingPushes.add(sending);
     }
     return action;
   }
@@ -377,7 +382,7 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
         { type: input.type, data: input.data, related_object_type: input.related_object_type ?? null, related_object: input.related_object ?? null, scope: integrationUuid },
         now(),
       );
-      if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now(), behaviours.webhookObject));
+      await push(event);
       return event;
     },
     setIntegrationActive: (active) => setIntegrationActive(integrationUuid, active),
@@ -391,7 +396,7 @@ export async function startPaperlessEmulator(options: PaperlessEmulatorOptions =
         { type: 'order.status_changed', data: { uuid: order.uuid, number, status }, related_object_type: 'order', related_object: order.uuid, scope: null },
         now(),
       );
-      if (options.webhook !== undefined) state.webhookDeliveries.push(await deliverWebhook(options.webhook, event, now(), behaviours.webhookObject));
+      await push(event);
       return event;
     },
     changeOrder(number, edit) {
