@@ -19,6 +19,18 @@ export async function jobStepsNote(store: Store, jobId: string, before = 'prepar
   return `${done} of ${steps.length} step(s) done`;
 }
 
+/**
+ * What asking for a job's work again (`order`, `design pull`) did to it, for the audit log: a new
+ * job, nothing (already done and unchanged), a retry, a replay, or a run of the job as it was.
+ */
+export function requeueNote(q: { created: boolean; changed?: boolean; state: JobRecord['state'] }, words: { created: string; done: string; changed?: string }): string {
+  if (q.created) return words.created;
+  if (!q.changed && q.state === 'done') return words.done;
+  if (q.state === 'needs-attention' || q.state === 'retrying') return `retried now (was ${q.state})`;
+  if (q.state === 'cancelled') return 'replayed (was cancelled)';
+  return `run now (was ${q.state}${q.changed ? `, ${words.changed ?? 'changed'}` : ''})`;
+}
+
 /** Epoch milliseconds as ISO 8601, or null. */
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

@@ -20,7 +20,7 @@ import { cableBuilderClientFrom, cableBuilderWiring, designJobKey, designProfile
 import { openConfiguredStore, openHub } from './compose.ts';
 import { finalOutcome, type DesignReporter } from '../engine/design-report.ts';
 import type { JobRecord, Store } from '../store/store.ts';
-import { cliActor, commandLogger, jobStepsNote } from './context.ts';
+import { cliActor, commandLogger, jobStepsNote, requeueNote } from './context.ts';
 import { DEFAULT_DESIGN_TRANSLATION_OPTIONS, type DesignTranslationOptions } from '../translate/design-to-cetec/options.ts';
 import { progress, withProgress } from './terminal.ts';
 
@@ -185,16 +185,10 @@ export function register(program: Command): void {
           payloadHash: payloadHash(designs),
           trigger: { kind: 'cli', actor: cliActor() },
         });
-        const was = queued.job.state;
-        const did = queued.created
-          ? 'a new import job'
-          : !queued.changed && was === 'done'
-            ? 'this version is already in Cetec: nothing done'
-            : was === 'needs-attention' || was === 'retrying'
-              ? `retried now (was ${was})`
-              : was === 'cancelled'
-                ? 'replayed (was cancelled)'
-                : `run now (was ${was}${queued.changed ? ', design changed' : ''})`;
+        const did = requeueNote(
+          { created: queued.created, changed: queued.changed, state: queued.job.state },
+          { created: 'a new import job', done: 'this version is already in Cetec: nothing done', changed: 'design changed' },
+        );
         await hub.store.addAudit({ actor: cliActor(), action: 'design-pull', profile, jobId: queued.job.id, detail: `shopwire design pull ${code}#${alternative}: ${did}` });
         if (!queued.created && !queued.changed && queued.job.state === 'done') {
           bar.done();

@@ -352,7 +352,8 @@ export async function onlineFindings(config: Config, label: string, quiet: boole
       bar.tick(step++, `asking Paperless Parts (${profile.name})`);
       out.push(...(await paperlessOnline(config, profile)));
       bar.tick(step++, `asking Cetec (${profile.name})`);
-      out.push(...(await cetecOnline(config, profile)));
+      // Tells a wrong base URL, a wrong token and a working tenant apart (doctor-cetec.ts).
+      out.push(...(await cetecOnlineFindings(config, profile)));
     }
   });
   return out;
@@ -370,9 +371,4 @@ async function paperlessOnline(config: Config, profile: Profile): Promise<Findin
   } finally {
     await client.close();
   }
-}
-
-/** Tells a wrong base URL, a wrong token and a working tenant apart (doctor-cetec.ts). */
-async function cetecOnline(config: Config, profile: Profile): Promise<Finding[]> {
-  return cetecOnlineFindings(config, profile);
 }

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { ShopwireError } from '../lib/errors.ts';
 import { openHub } from './compose.ts';
-import { cliActor, commandConfig, commandLogger, describeJob, jobJson, jobStepsNote, printJson } from './context.ts';
+import { cliActor, commandConfig, commandLogger, describeJob, jobJson, jobStepsNote, printJson, requeueNote } from './context.ts';
 import { progress } from './terminal.ts';
 
 export function register(program: Command): void {
@@ -40,15 +40,7 @@ export function register(program: Command): void {
           trigger: { kind: 'cli', actor: cliActor() },
         });
         // What the operator asked for, and what it did to the order's job (before it runs, so a crash keeps it).
-        const did = created
-          ? 'a new export job'
-          : queued.state === 'done'
-            ? 'already exported: nothing done'
-            : queued.state === 'needs-attention' || queued.state === 'retrying'
-              ? `retried now (was ${queued.state})`
-              : queued.state === 'cancelled'
-                ? 'replayed (was cancelled)'
-                : `run now (was ${queued.state})`;
+        const did = requeueNote({ created, state: queued.state }, { created: 'a new export job', done: 'already exported: nothing done' });
         await hub.store.addAudit({ actor: cliActor(), action: 'order', profile, jobId: queued.id, detail: `shopwire order ${numberText}: ${did}` });
         if (!created && queued.state === 'done') {
           bar.done();
