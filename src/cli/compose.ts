@@ -19,7 +19,7 @@ import type { FlowHandler, StateChangeContext } from '../engine/flow-handler.ts'
 import { createWorker, type Worker } from '../engine/worker.ts';
 import { nextTickAfter } from '../engine/scheduler.ts';
 import { discoveryTiming } from '../config/schedule.ts';
-import { createHealthTracker, systemOf, type HealthChange, type HealthTracker } from '../engine/health.ts';
+import { createHealthTracker, isOutage, systemOf, type HealthChange, type HealthTracker } from '../engine/health.ts';
 import { createResumer, type Resumer } from '../engine/resume.ts';
 import type { Logger } from '../lib/log.ts';
 import { createMetrics, metricsRecorder, type Metrics } from '../lib/metrics.ts';
@@ -275,14 +275,22 @@ export async function openHub(options: HubOptions): Promise<Hub> {
       d = {
         ...inner,
         async runOnce() {
-          try {
-            const result = await inner.runOnce();
-            await health.succeeded(name, 'paperless');
-            return result;
-          } catch (error) {
+          const failed = async (error: unknown): Promise<string | null> => {
             const system = systemOf(error);
             metrics.pollFailed({ profile: name, system: system ?? 'unknown' });
             if (system !== null) await health.failed(name, system, error, nextTickAfter(timing, Date.now()));
+            return system;
+          };
+          try {
+            const result = await inner.runOnce();
+            // A stage that failed because a system did (Paperless Parts unreachable, say) did not stop
+            // the pass, but is that system's outage all the same: the pass is no proof it works.
+            const down = new Set<string | null>();
+            for (const error of result.failures) if (isOutage(error)) down.add(await failed(error));
+            if (!down.has('paperless')) await health.succeeded(name, 'paperless');
+            return result;
+          } catch (error) {
+            await failed(error);
             throw error;
           }
         },

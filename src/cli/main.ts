@@ -8,10 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { commandsFor } from './commands.ts';
+import { EXIT, exitCodeOf } from './exit.ts';
 import { ShopwireError } from '../lib/errors.ts';
 import { redactText } from '../lib/redact.ts';
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const;
 
 /** The version in package.json. */
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -41,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof ShopwireError) {
       process.stderr.write(`shopwire: ${redactText(error.message)}\n`);
-      const exit = error.kind === 'config' || error.kind === 'data' ? EXIT.usage : error.kind === 'transient' || error.kind === 'auth' ? EXIT.unavailable : EXIT.failed;
+      const exit = exitCodeOf(error);
       // A script that asked for JSON gets the failure as JSON on stdout too, with each problem.
       if (argv.includes('--json')) {
         const details = (error.details ?? {}) as { problems?: unknown; issues?: unknown };

@@ -87,6 +87,8 @@ export type DiscoveryPass = {
   quarantined: number;
   /** What went wrong in a stage that did not stop the pass (redacted, for logs and `sync --json`). */
   problems: string[];
+  /** The errors behind `problems` (an outside system failing shows in its health: compose.ts). */
+  failures: unknown[];
 };
 
 export type InboxPass = { handled: number; actions: number; quarantined: number; deferred: number };
@@ -362,6 +364,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
     heartbeat,
     async runOnce() {
       const problems: string[] = [];
+      const failures: unknown[] = [];
       let fatal: unknown = null;
       /** Runs one stage; a failure is noted and the next stage still runs (credentials refused end the pass). */
       const stage = async <T>(name: string, run: () => Promise<T>, fallback: T): Promise<T> => {
@@ -371,6 +374,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
         } catch (error) {
           if (stopsThePass(error)) fatal = error;
           problems.push(`${name}: ${describe(error)}`);
+          failures.push(error);
           logger?.warn({ err: error, profile, stage: name }, 'a discovery stage failed; the others went on');
           return fallback;
         }
@@ -389,7 +393,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       await stage('re-check of exported orders', async () => options.watch?.sweep() ?? 0, 0);
       const reported = await stage('action reports', () => options.reporter.reconcile(profile), 0);
       if (fatal !== null) throw fatal;
-      return { enqueued, events: polled.stored, actions: polled.actions, heartbeat: beat, reported, quarantined: polled.quarantined, problems };
+      return { enqueued, events: polled.stored, actions: polled.actions, heartbeat: beat, reported, quarantined: polled.quarantined, problems, failures };
     },
   };
 }
