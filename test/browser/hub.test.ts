@@ -18,6 +18,7 @@ import type { Page } from 'playwright-core';
 import type { Plan } from '../../src/translate/plan.ts';
 import { toOrderPlan } from '../../src/translate/order-to-cetec/plan.ts';
 import { generateOrder } from '../../emulators/paperless/generate-order.ts';
+import { until } from '../wait.ts';
 import { BAD_ORDER, CETEC_TOKEN, CHROMIUM, GOOD_ORDERS, SKIPPED_ORDERS, launchChromium, PAPERLESS_TOKEN, PASSWORD, PROFILE, startHubWorld, USER, type HubWorld } from './hub-harness.ts';
 
 const required = process.env.SHOPWIRE_REQUIRE_BROWSER === '1';
@@ -43,18 +44,6 @@ const FORBIDDEN = [CETEC_TOKEN, PAPERLESS_TOKEN].flatMap((t) => [
 
 type JobRow = { id: string; key: string; state: string; lastError: { code: string; message: string } | null };
 type JobDetail = JobRow & { plan: Plan | null; transfers: { endpoint: string; status: number | null; outcome: string }[] };
-
-/** Polls `check` until it gives a value, reloading nothing itself; bounded in count and time. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < Math.ceil(timeoutMs / everyMs) + 1; i++) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() >= deadline) break;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 describe('the real hub in Chromium', { skip }, () => {
   let world: HubWorld;
@@ -107,10 +96,10 @@ describe('the real hub in Chromium', { skip }, () => {
     const card = page.locator(`article[data-flow="order-export"][data-profile="${PROFILE}"]`);
     const count = (state: string) => card.locator(`tr[data-count-state="${state}"] a`).textContent();
     // The page refreshes itself every 15 s; reloading is quicker and just as real.
-    await eventually(`${GOOD_ORDERS} done and 1 needing attention on the overview`, async () => {
+    await until(`${GOOD_ORDERS} done and 1 needing attention on the overview`, async () => {
       await page.reload();
-      return (await count('done')) === String(GOOD_ORDERS) && (await count('needs-attention')) === '1' ? true : undefined;
-    });
+      return (await count('done')) === String(GOOD_ORDERS) && (await count('needs-attention')) === '1';
+    }, 20_000, 250);
     assert.equal(await page.locator(`section[data-profile="${PROFILE}"] [data-paused]`).count(), 0, 'profile not paused');
     await record('overview');
     await page.screenshot({ path: new URL('hub-overview.png', SCREENSHOTS).pathname });
@@ -281,10 +270,10 @@ describe('the real hub in Chromium', { skip }, () => {
     await page.waitForURL(`${base()}/mappings/retry`);
     assert.match((await page.locator('[data-notice]').textContent())!, new RegExp(`Retry requested for 1 job\\(s\\) that waited on a mapping: ${badJobId}`));
     await page.goto(`${base()}/jobs/${badJobId}`);
-    await eventually('the retried job to be done', async () => {
+    await until('the retried job to be done', async () => {
       await page.reload();
-      return (await stateOnPage()) === 'done' ? true : undefined;
-    });
+      return (await stateOnPage()) === 'done';
+    }, 20_000, 250);
     assert.equal(await page.locator('[data-error-code]').count(), 0, 'no error shown once done');
     assert.ok((await page.locator('ul.tree li[data-location="assembly"]').count()) >= 1, 'the fixed operation routes to assembly');
     await record('job retried');
@@ -391,11 +380,11 @@ describe('the real hub in Chromium', { skip }, () => {
       { kind: 'status', status: 400 },
     ]);
     await world.paperless.addOrder(generateOrder(21, { number: FETCH_FAILS_ORDER }));
-    const jobId = await eventually('the order to need attention', async () => {
+    const jobId = await until('the order to need attention', async () => {
       const { jobs } = await apiJson<{ jobs: JobRow[] }>(`/api/v1/jobs?limit=100`);
       const job = jobs.find((j) => j.key === String(FETCH_FAILS_ORDER));
       return job?.state === 'needs-attention' ? job.id : undefined;
-    }, 60_000);
+    }, 60_000, 250);
     await page.goto(`${base()}/jobs/${jobId}`);
     assert.equal(await page.locator('[data-error-code]').getAttribute('data-error-code'), 'paperless.rejected');
     const groups = page.locator('section[data-transfers] section.transfer-group');
@@ -413,10 +402,10 @@ describe('the real hub in Chromium', { skip }, () => {
 
     page.once('dialog', (d) => void d.accept());
     await page.locator('button[data-action="replay"]').click();
-    await eventually('the replayed job to be done', async () => {
+    await until('the replayed job to be done', async () => {
       await page.goto(`${base()}/jobs/${jobId}`);
-      return (await stateOnPage()) === 'done' ? true : undefined;
-    }, 60_000);
+      return (await stateOnPage()) === 'done';
+    }, 60_000, 250);
     assert.equal(await groups.count(), 3);
     const replay = groups.nth(2);
     assert.equal(await replay.getAttribute('data-run'), '2');

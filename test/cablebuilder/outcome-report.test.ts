@@ -24,6 +24,7 @@ import { loadConfig, type Config } from '../../src/config/load.ts';
 import { createLogger } from '../../src/lib/log.ts';
 import { jobBody } from '../../src/server/views/job-page.ts';
 import { linkIdOf } from '../../src/engine/design-report.ts';
+import { until } from '../wait.ts';
 
 const SECRETS = { CETEC_TOKEN: 'cetec-token-report-1', PAPERLESS_TOKEN: 'pp-token-report-1', CB_SECRET: 'cb-secret-report-1' };
 let cetec: CetecEmulator;
@@ -31,16 +32,6 @@ let paperless: PaperlessEmulator;
 let cablebuilder: CableBuilderEmulator;
 let daemon: Daemon;
 let config: Config;
-
-async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const start = async (): Promise<Daemon> => {
   const logger = createLogger({ level: 'silent' });
@@ -107,7 +98,7 @@ test('a "queued" answer is followed by the real outcome: Update Design writes th
   assert.match(JSON.stringify(answer!.body), /queued for import into Cetec as CABLE_A revision 0\.3 \(job \d+\); the outcome follows by Update Design/);
   assert.equal(cablebuilder.design('CABLE_A')?.detail.inERP, true, 'CableBuilder took the queued answer as success');
 
-  await until('CableBuilder to learn the outcome', () => (header('CABLE_A', 'erpStatus') === 'In ERP' ? true : undefined));
+  await until('CableBuilder to learn the outcome', () => header('CABLE_A', 'erpStatus') === 'In ERP');
   assert.equal(header('CABLE_A', 'erpPart'), 'CABLE_A');
   assert.equal(header('CABLE_A', 'erpRevision'), '0.3');
   assert.equal(header('CABLE_A', 'erpMessage'), 'Imported into Cetec as CABLE_A revision 0.3');
@@ -115,7 +106,7 @@ test('a "queued" answer is followed by the real outcome: Update Design writes th
   const updates = updatesFor('CABLE_A');
   assert.equal(updates.length, 1, 'one Update Design, accepted');
   assert.equal(updates[0]!.status, 200);
-  await until('the link to say told-done', async () => ((await link('CABLE_A'))?.status === 'told-done' ? true : undefined));
+  await until('the link to say told-done', async () => (await link('CABLE_A'))?.status === 'told-done');
 
   // The job page says what CableBuilder was told, and lists the Update Design call among the transfers.
   const found = (await job('CABLE_A'))!;
@@ -136,19 +127,19 @@ test('a failed import after a "queued" answer: CableBuilder learns what failed a
   cetec.faults.script('POST /api/partrevisiondefinition', [{ kind: 'status', status: 400, body: { success: 0, message: 'location finishing is closed' } }]);
   const [answer] = await cablebuilder.send('CORE_2', { to: sendTo() });
   assert.equal(answer!.outcome, 'success', 'told queued first');
-  await until('CableBuilder to learn the failure', () => (header('CORE_2', 'erpStatus') === 'ERP import failed' ? true : undefined));
+  await until('CableBuilder to learn the failure', () => header('CORE_2', 'erpStatus') === 'ERP import failed');
   assert.match(header('CORE_2', 'erpMessage') ?? '', /^Not in Cetec: the import of CORE_2 revision 0\.1 failed: .*location finishing is closed/);
   assert.equal(header('CORE_2', 'erpPart') ?? '', '', 'no part number is written for a design that is not in the ERP');
   assert.equal(header('CORE_2', 'erpRevision') ?? '', '');
   assert.equal((await job('CORE_2'))?.state, 'needs-attention');
-  await until('the link to say told-failed', async () => ((await link('CORE_2'))?.status === 'told-failed' ? true : undefined));
+  await until('the link to say told-failed', async () => (await link('CORE_2'))?.status === 'told-failed');
 });
 
 test('CableBuilder down: the outcome is retried until accepted, also across a restart of the hub', async () => {
   cablebuilder.faults.set([{ endpoint: 'POST /live/rest/erpIntegration/updateDesign', random: [{ probability: 1, fault: { kind: 'status', status: 503 } }] }]);
   const [answer] = await cablebuilder.send('COND_15', { to: sendTo() });
   assert.equal(answer!.outcome, 'success');
-  await until('the import to finish', async () => ((await job('COND_15'))?.state === 'done' ? true : undefined));
+  await until('the import to finish', async () => (await job('COND_15'))?.state === 'done');
   const owed = await until('a failed report attempt', async () => {
     const l = await link('COND_15');
     return l?.status === 'report-owed' ? l : undefined;
@@ -161,8 +152,8 @@ test('CableBuilder down: the outcome is retried until accepted, also across a re
   assert.ok((cablebuilder.faults.stats().applied.status ?? 0) >= 1, 'CableBuilder refused Update Design while down');
   cablebuilder.faults.clear();
   daemon = await start();
-  await until('the report after the restart', () => (header('COND_15', 'erpStatus') === 'In ERP' ? true : undefined));
+  await until('the report after the restart', () => header('COND_15', 'erpStatus') === 'In ERP');
   assert.equal(header('COND_15', 'erpMessage'), 'Imported into Cetec as COND_15 revision 0.0');
-  await until('the link to say told-done', async () => ((await link('COND_15'))?.status === 'told-done' ? true : undefined));
+  await until('the link to say told-done', async () => (await link('COND_15'))?.status === 'told-done');
   assert.equal(updatesFor('COND_15').filter((e) => e.status === 200).length, 1, 'accepted once, after the restart');
 });

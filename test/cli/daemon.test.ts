@@ -19,6 +19,7 @@ import { cableBuilderWiring } from '../../src/cli/cablebuilder.ts';
 import { startDaemon, type Daemon } from '../../src/cli/daemon.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createLogger } from '../../src/lib/log.ts';
+import { until } from '../wait.ts';
 
 const SECRETS = { CETEC_TOKEN: 'canary-cetec;|[7]', PAPERLESS_TOKEN: 'canary-pp;|[7]', CB_SECRET: 'canary-cb;|[7]' };
 const logLines: string[] = [];
@@ -27,16 +28,6 @@ let paperless: PaperlessEmulator;
 let cablebuilder: CableBuilderEmulator;
 let daemon: Daemon;
 let configPath: string;
-
-async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 before(async () => {
   cetec = await startCetecEmulator({ tokens: [SECRETS.CETEC_TOKEN], behaviours: { orderLookup: true } });
@@ -91,11 +82,11 @@ test('a design sent by CableBuilder is stored as a job, defined in Cetec, and wr
   const job = await until('the design job to finish', async () => {
     const found = await daemon.hub.store.findJob('design-import', 'plant', 'CABLE_A/0');
     return found?.state === 'done' ? found : undefined;
-  });
+  }, 15_000);
   assert.deepEqual(cetec.state.bom('CABLE_A', '0.3')?.map((l) => l.prcpart), ['CORE_1', 'CORE_2', 'CU_WIRE', 'PVC_ST2']);
   assert.equal(cetec.state.part('CABLE_A')?.description, '4C 1.5mm2 PVC/PVC', 'the header description reaches the Cetec part');
   const header = (name: string) => cablebuilder.state.designs.get('CABLE_A#0')?.header.find((a) => a.name === name)?.value;
-  await until('the write-back', () => (header('erpStatus') === 'In ERP' ? true : undefined));
+  await until('the write-back', () => header('erpStatus') === 'In ERP', 15_000);
   assert.equal(header('erpPart'), 'CABLE_A');
   assert.equal(header('erpRevision'), '0.3');
 
@@ -121,7 +112,7 @@ test('an order found by the schedule is exported; its log lines and transfer rec
   const job = await until('order 500 to be exported', async () => {
     const found = await daemon.hub.store.findJob('order-export', 'plant', '500');
     return found?.state === 'done' ? found : undefined;
-  });
+  }, 15_000);
   const transfers = await daemon.hub.store.listTransfers(job.id);
   assert.ok(transfers.some((t) => t.endpoint === 'importjson'), 'the import was recorded');
   assert.ok(transfers.every((t) => t.correlationId === job.correlationId));

@@ -21,6 +21,10 @@ import type { Store } from '../../src/store/store.ts';
 import { orderTranslationOptionsSchema, type OrderTranslationOptionsInput } from '../../src/translate/order-to-cetec/options.ts';
 import { toOrderPlan } from '../../src/translate/order-to-cetec/plan.ts';
 import type { Plan } from '../../src/translate/plan.ts';
+import { sleep } from '../wait.ts';
+
+// Waiting (a sleep, and polling until a condition holds) lives in test/wait.ts; the harness's importers still find it here.
+export { sleep, until } from '../wait.ts';
 
 export const BIN = new URL('../../bin/shopwire.js', import.meta.url).pathname;
 export const REPO = new URL('../..', import.meta.url).pathname;
@@ -251,21 +255,6 @@ export async function stopHub(hub: HubProcess, ms = 15_000): Promise<{ code: num
   const result = await hub.exited;
   clearTimeout(timer);
   return result;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `read` until it returns something other than undefined; throws after `ms`. */
-export async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, ms = 30_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 /**

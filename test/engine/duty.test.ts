@@ -12,6 +12,7 @@ import { createScheduler } from '../../src/engine/scheduler.ts';
 import { parseCron } from '../../src/lib/cron.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import { testClock } from '../store/contract.ts';
+import { until } from '../wait.ts';
 
 test('two processes ticking together: the pass runs on the holder only, moves on when its lease runs out, and at once on release', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'shopwire-duty-'));
@@ -91,13 +92,6 @@ test('a cron tick is evaluated once across processes: the holder keeps the duty 
     const stop = () => Promise.all([keeper.stop(), scheduler.stop()]);
     running.push(stop);
     return { stop };
-  };
-  const until = async (what: string, done: () => boolean, ms: number) => {
-    const deadline = Date.now() + ms;
-    while (!done()) {
-      assert.ok(Date.now() < deadline, `${what} within ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
   };
   try {
     await storeA.migrate();

@@ -18,6 +18,7 @@ import { createWorker, type Worker } from '../../src/engine/worker.ts';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
+import { until } from '../wait.ts';
 import { orderPlan } from './helpers.ts';
 
 const pgUrl = process.env.SHOPWIRE_TEST_PG_URL || undefined;
@@ -46,14 +47,6 @@ function workerOn(store: Store, id: string, calls: string[], bomMs: number): Wor
   });
 }
 
-async function until(what: string, done: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('job lease renewal with the pool busy (PostgreSQL)', { skip: pgUrl === undefined ? 'SHOPWIRE_TEST_PG_URL is not set' : false }, () => {
   it('a running job keeps its lease while every pooled connection is held, and is not taken over', async () => {
     const schema = freshSchemaName();
@@ -72,7 +65,7 @@ describe('job lease renewal with the pool busy (PostgreSQL)', { skip: pgUrl === 
       const { job } = await storeA.enqueueJob({ flow: 'order-export', profile: 'prod', key: '710', trigger: { kind: 'cli' } });
       const a = workerOn(storeA, 'A', calls, 5 * LEASE_MS);
       a.start();
-      await until('A to claim the job', async () => (await storeB.getJob(job.id))?.leaseOwner === 'A', 30_000);
+      await until('A to claim the job', async () => (await storeB.getJob(job.id))?.leaseOwner === 'A', 30_000, 25);
 
       // Hold every connection of A's pool: each waits for the row lock `locker` holds.
       await locker.query('BEGIN');
@@ -89,7 +82,7 @@ describe('job lease renewal with the pool busy (PostgreSQL)', { skip: pgUrl === 
           "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()",
         );
         return rows[0].n >= POOL;
-      }, 30_000);
+      }, 30_000, 25);
       const sixth = storeA.getJob(job.id).then(() => void ended.push('sixth'));
       const b = workerOn(storeB, 'B', calls, 10);
       b.start();
@@ -116,7 +109,7 @@ describe('job lease renewal with the pool busy (PostgreSQL)', { skip: pgUrl === 
       }
       await Promise.all([...held, sixth]);
       try {
-        await until('the job to finish', async () => (await storeB.getJob(job.id))?.state === 'done', 60_000);
+        await until('the job to finish', async () => (await storeB.getJob(job.id))?.state === 'done', 60_000, 25);
       } finally {
         await Promise.all([a.stop(), b.stop()]);
       }

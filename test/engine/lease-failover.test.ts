@@ -21,6 +21,7 @@ import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import { orderPlan } from './helpers.ts';
 import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
+import { until } from '../wait.ts';
 
 const pgUrl = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 const LEASE_MS = 2_000;
@@ -80,14 +81,6 @@ function workerOn(store: Store, id: string, cetec: (worker: string) => CetecPort
   });
 }
 
-async function until(what: string, done: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 for (const database of databases) {
   describe(`job leases across two workers: ${database.name}`, { skip: database.skip }, () => {
     const withTwo = async (fn: (a: Store, b: Store) => Promise<void>) => {
@@ -110,12 +103,12 @@ for (const database of databases) {
         const { job } = await storeA.enqueueJob({ flow: 'order-export', profile: 'prod', key: '700', trigger: { kind: 'cli' } });
         const a = workerOn(storeA, 'A', cetec.port);
         a.start();
-        await until('A to claim the job', async () => (await storeA.getJob(job.id))?.leaseOwner === 'A', 30_000);
+        await until('A to claim the job', async () => (await storeA.getJob(job.id))?.leaseOwner === 'A', 30_000, 25);
         // B starts claiming while A's slow call runs, and keeps claiming until the job ends.
         const b = workerOn(storeB, 'B', cetec.port);
         b.start();
         try {
-          await until('the job to finish', async () => (await storeB.getJob(job.id))?.state === 'done', 60_000);
+          await until('the job to finish', async () => (await storeB.getJob(job.id))?.state === 'done', 60_000, 25);
         } finally {
           await Promise.all([a.stop(), b.stop()]);
         }
@@ -142,7 +135,7 @@ for (const database of databases) {
             const j = await storeB.getJob(job.id);
             if (j?.leaseOwner === 'B' || j?.state === 'done') takenAt ||= Date.now();
             return j?.state === 'done';
-          }, 60_000);
+          }, 60_000, 25);
         } finally {
           await b.stop();
         }

@@ -18,6 +18,7 @@ import { startDaemon, type Daemon } from '../../src/cli/daemon.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { TURNED_OFF_REASON } from '../../src/engine/discovery.ts';
 import { silentLogger } from '../../src/lib/log.ts';
+import { until } from '../wait.ts';
 
 /** Paperless Parts calls this daemon made, by endpoint (its own metrics). */
 async function paperlessCalls(daemon: Daemon): Promise<Record<string, number>> {
@@ -28,16 +29,6 @@ async function paperlessCalls(daemon: Daemon): Promise<Record<string, number>> {
     out[labels.endpoint!] = (out[labels.endpoint!] ?? 0) + Number(m[2]);
   }
   return out;
-}
-
-async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 test('heartbeats, event polls with the integration\'s on/off, and new-order polls run on the discovery duty\'s holder only', async () => {

@@ -11,21 +11,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { JobRecord, Store } from '../../src/store/store.ts';
+import { until } from '../wait.ts';
 import { generatedOrders, jobCounts, killHub, sleep, startCluster, stopHub, type Hub } from './cluster.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 const BACKLOG = 10_000;
 const INSTANCES = 2;
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const finishedJob = async (store: Store, profile: string, key: string): Promise<JobRecord | undefined> => {
   const job = (await store.listJobs({ profile, text: key, limit: 10, offset: 0 })).jobs.find((j) => j.key === key);
@@ -57,7 +48,7 @@ describe('fairness across shops on one PostgreSQL', { skip: url === undefined ? 
       // Unloaded: the small shop's order alone.
       const placedAlone = Date.now();
       const alone = String(await cluster.addOrder('small', 7));
-      const aloneJob = await until('the small shop\'s first order to be exported', () => finishedJob(store, 'small', alone), 60_000);
+      const aloneJob = await until('the small shop\'s first order to be exported', () => finishedJob(store, 'small', alone), 60_000, 100);
       assert.equal(aloneJob.state, 'done', JSON.stringify(aloneJob.lastError));
 
       for (const hub of hubs.splice(0)) assert.equal((await stopHub(hub)).code, 0, hub.stderr().slice(-2000));
@@ -73,7 +64,7 @@ describe('fairness across shops on one PostgreSQL', { skip: url === undefined ? 
       const doneBefore = (await jobCounts(store, 'big')).done ?? 0;
       const placedLoaded = Date.now();
       const loaded = String(await cluster.addOrder('small', 8));
-      const loadedJob = await until('the small shop\'s order under the backlog to be exported', () => finishedJob(store, 'small', loaded), 120_000);
+      const loadedJob = await until('the small shop\'s order under the backlog to be exported', () => finishedJob(store, 'small', loaded), 120_000, 100);
       const doneAfter = (await jobCounts(store, 'big')).done ?? 0;
       assert.equal(loadedJob.state, 'done', JSON.stringify(loadedJob.lastError));
 

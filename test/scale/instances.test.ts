@@ -67,7 +67,7 @@ describe('several run processes on one PostgreSQL', { skip: url === undefined ? 
       await until('every order to be exported', async () => {
         const jobs = await allJobs(store);
         const skipped = variantOrders(e2e).map(String);
-        return jobs.length === ORDERS + skipped.length && jobs.every((j) => (skipped.includes(j.key) ? j.state === 'cancelled' : j.state === 'done' || j.state === 'needs-attention')) ? true : undefined;
+        return jobs.length === ORDERS + skipped.length && jobs.every((j) => (skipped.includes(j.key) ? j.state === 'cancelled' : j.state === 'done' || j.state === 'needs-attention'));
       }, 120_000, 200);
       await assertExactlyOnce(e2e, store);
 
@@ -86,7 +86,7 @@ describe('several run processes on one PostgreSQL', { skip: url === undefined ? 
       await until('the orders added after the kill to be exported', async () => {
         const jobs = await allJobs(store);
         const skipped = variantOrders(e2e).map(String);
-        return jobs.length === ORDERS + LATER + skipped.length && jobs.every((j) => (skipped.includes(j.key) ? j.state === 'cancelled' : j.state === 'done' || j.state === 'needs-attention')) ? true : undefined;
+        return jobs.length === ORDERS + LATER + skipped.length && jobs.every((j) => (skipped.includes(j.key) ? j.state === 'cancelled' : j.state === 'done' || j.state === 'needs-attention'));
       }, 120_000, 200);
       await assertExactlyOnce(e2e, store);
       const survivors = hubs.filter((h) => h !== holder);

@@ -18,6 +18,7 @@ import { startDaemon, type Daemon } from '../../src/cli/daemon.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/lib/log.ts';
 import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
+import { until } from '../wait.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 
@@ -28,16 +29,6 @@ async function probesSent(daemon: Daemon): Promise<number> {
     if (m[1]!.includes('system="cetec"') && m[1]!.includes('endpoint="part.get"')) n += Number(m[2]);
   }
   return n;
-}
-
-async function until<T>(what: string, read: () => Promise<T | undefined | false> | T | undefined | false, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('probing a paused profile with several processes (PostgreSQL)', { skip: url === undefined ? 'SHOPWIRE_TEST_PG_URL is not set' : false }, () => {
@@ -70,13 +61,13 @@ describe('probing a paused profile with several processes (PostgreSQL)', { skip:
       const env = { ...process.env, SHOPWIRE_PG_URL: url!, PAPERLESS_TOKEN: 'paperless-token', CETEC_TOKEN: 'wrong-token', SHOPWIRE_SECRETS_FILE: '' };
       for (let i = 0; i < 2; i++) daemons.push(await startDaemon({ config: loadConfig({ file, env }), logger: silentLogger(), port: 0 }));
       const store = daemons[0]!.hub.store;
-      const holderId = await until('a daemon to hold the discovery duty', async () => (await store.listDuties()).find((d) => d.duty === 'discovery:shop')?.owner);
+      const holderId = await until('a daemon to hold the discovery duty', async () => (await store.listDuties()).find((d) => d.duty === 'discovery:shop')?.owner, 60_000);
       const holder = daemons.findIndex((d) => d.hub.workerId === holderId);
       assert.ok(holder >= 0);
       const other = 1 - holder;
 
       await store.updateProfile('shop', { paused: true, pausedReason: 'credentials refused (cetec.auth_refused): 401 from Cetec' });
-      await until('6 probes at the Cetec emulator', () => probesAtCetec() >= 6);
+      await until('6 probes at the Cetec emulator', () => probesAtCetec() >= 6, 60_000);
       const sent = await Promise.all(daemons.map(probesSent));
       assert.equal(sent[other], 0, `the daemon not holding the duty sent no probe (sent: ${sent.join(', ')})`);
       assert.ok(sent[holder]! >= 6, `the holder sent the probes (sent: ${sent.join(', ')}, at Cetec: ${probesAtCetec()})`);
@@ -86,7 +77,7 @@ describe('probing a paused profile with several processes (PostgreSQL)', { skip:
       // The holder stops (releasing its duty): the other takes over the probing.
       await daemons[holder]!.stop();
       const atStop = probesAtCetec();
-      await until('a probe from the other daemon', async () => (await probesSent(daemons[other]!)) > 0);
+      await until('a probe from the other daemon', async () => (await probesSent(daemons[other]!)) > 0, 60_000);
       // Its first probe may have landed before atStop was read; it probes every second, so the next
       // one shows at the emulator too.
       await until('that probe at the Cetec emulator', () => probesAtCetec() > atStop, 30_000);
