@@ -8,61 +8,30 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { openStore } from '../../src/store/open.ts';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import { emailChannel, webhookChannel } from '../../src/notify/channels.ts';
 import { createNotifier, type Notifier } from '../../src/notify/notifier.ts';
 import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
+import { startReceivers, type Posted, type Receivers } from './receivers.ts';
 
 const pgUrl = process.env.SHOPWIRE_TEST_PG_URL || undefined;
-type Posted = { path: string; body: { title: string; events: { kind: string }[] } };
-const posted: Posted[] = [];
-const mails: string[] = [];
-let http: Server;
-let smtp: SMTPServer;
-let httpUrl = '';
-let smtpPort = 0;
+type Body = { title: string; events: { kind: string }[] };
+let receivers: Receivers<Body>;
 let dir: string;
-let webhookDelayMs = 0;
 
 before(async () => {
-  http = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      posted.push({ path: req.url ?? '', body: JSON.parse(body) as Posted['body'] });
-      setTimeout(() => res.writeHead(200).end('ok'), webhookDelayMs);
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  httpUrl = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, callback) {
-      let data = '';
-      stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
-      stream.on('end', () => {
-        mails.push(data);
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as { port: number }).port;
+  receivers = await startReceivers<Body>();
   dir = mkdtempSync(path.join(tmpdir(), 'shopwire-notify-state-'));
 });
 
 after(async () => {
-  await new Promise((resolve) => http.close(resolve));
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await receivers.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -76,16 +45,16 @@ function notifier(store: Store, hook: string): Notifier {
       prod: {
         settings: { outageMinutes: 10, minIntervalMinutes: 15 },
         channels: [
-          webhookChannel({ name: 'hook', url: `${httpUrl}/${hook}`, format: 'generic' }),
-          emailChannel({ name: 'mail', smtp: { host: '127.0.0.1', port: smtpPort, tls: 'none', from: 'shopwire@plant.example', to: ['ops@plant.example'] } }),
+          webhookChannel({ name: 'hook', url: `${receivers.url}/${hook}`, format: 'generic' }),
+          emailChannel({ name: 'mail', smtp: { host: '127.0.0.1', port: receivers.smtpPort, tls: 'none', from: 'shopwire@plant.example', to: ['ops@plant.example'] } }),
         ],
       },
     },
   });
 }
 
-const sentTo = (hook: string): Posted[] => posted.filter((p) => p.path === `/${hook}`);
-const mailsAbout = (hook: string): string[] => mails.filter((m) => m.includes(`[${hook}]`));
+const sentTo = (hook: string): Posted<Body>[] => receivers.posted.filter((p) => p.path === `/${hook}`);
+const mailsAbout = (hook: string): string[] => receivers.mails.map((m) => m.data).filter((m) => m.includes(`[${hook}]`));
 
 /** A pause and a 12-minute Cetec outage going on. */
 async function trouble(store: Store): Promise<void> {
@@ -162,7 +131,7 @@ for (const backend of backends) {
         assert.deepEqual(end[0]!.events.map((e) => e.kind), ['resumed', 'recovered']);
         assert.equal(sentTo(hook).length, 2);
         assert.deepEqual(sentTo(hook)[1]!.body.events.map((e) => e.kind), ['resumed', 'recovered']);
-        assert.equal(mails.filter((m) => /resumed: its jobs run again/.test(m)).length >= 1, true);
+        assert.equal(receivers.mails.filter((m) => /resumed: its jobs run again/.test(m.data)).length >= 1, true);
       } finally {
         await store.close();
         await db.cleanup();
@@ -177,7 +146,7 @@ describe('two notifiers on one PostgreSQL', { skip: backends[1]!.skip }, () => {
     const db = backends[1]!.make();
     const a = await db.open();
     const b = await db.open();
-    webhookDelayMs = 300;
+    receivers.webhookDelayMs = 300;
     try {
       await a.migrate();
       await b.migrate();
@@ -211,7 +180,7 @@ describe('two notifiers on one PostgreSQL', { skip: backends[1]!.skip }, () => {
       assert.deepEqual(sentTo(hook)[1]!.body.events.map((e) => e.kind), ['resumed', 'recovered']);
       console.log(`two notifiers on one PostgreSQL, 10 simultaneous checks: ${sentTo(hook).length} webhook messages, ${mailsAbout(hook).length} e-mail(s) with the pause`);
     } finally {
-      webhookDelayMs = 0;
+      receivers.webhookDelayMs = 0;
       await a.close();
       await b.close();
       await db.cleanup();

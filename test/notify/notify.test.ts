@@ -7,52 +7,23 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { openStore } from '../../src/store/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import { emailChannel, webhookChannel } from '../../src/notify/channels.ts';
 import { createNotifier } from '../../src/notify/notifier.ts';
+import { startReceivers, type Receivers } from './receivers.ts';
 
-type Posted = { path: string; body: Record<string, unknown> };
-const posted: Posted[] = [];
-const mails: { from: string; to: string[]; data: string }[] = [];
-let http: Server;
-let smtp: SMTPServer;
-let httpUrl = '';
-let smtpPort = 0;
+let receivers: Receivers<Record<string, unknown>>;
 let dir: string;
 let store: Store;
 const clock = { now: Date.parse('2026-12-03T09:00:00Z') };
 
 before(async () => {
-  http = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      posted.push({ path: req.url ?? '', body: JSON.parse(body) as Record<string, unknown> });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  httpUrl = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let data = '';
-      stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address), data });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as { port: number }).port;
+  receivers = await startReceivers();
   dir = mkdtempSync(path.join(tmpdir(), 'shopwire-notify-'));
   store = openStore({ sqlite: path.join(dir, 'store.db') }, { clock: () => clock.now });
   await store.migrate();
@@ -60,8 +31,7 @@ before(async () => {
 
 after(async () => {
   await store?.close();
-  await new Promise((resolve) => http.close(resolve));
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await receivers.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -72,6 +42,7 @@ async function needsAttention(key: string): Promise<void> {
 }
 
 test('an outage, a pause and 25 bad orders: one message per channel; then silence; then one recovery message', async () => {
+  const { posted, mails } = receivers;
   const notifier = createNotifier({
     store,
     clock: () => clock.now,
@@ -79,10 +50,10 @@ test('an outage, a pause and 25 bad orders: one message per channel; then silenc
       prod: {
         settings: { outageMinutes: 10, minIntervalMinutes: 15 },
         channels: [
-          webhookChannel({ name: 'generic', url: `${httpUrl}/generic`, format: 'generic' }),
-          webhookChannel({ name: 'slack', url: `${httpUrl}/slack`, format: 'slack' }),
-          webhookChannel({ name: 'teams', url: `${httpUrl}/teams`, format: 'teams' }),
-          emailChannel({ name: 'mail', smtp: { host: '127.0.0.1', port: smtpPort, tls: 'none', from: 'shopwire@plant.example', to: ['ops@plant.example', 'erp@plant.example'] } }),
+          webhookChannel({ name: 'generic', url: `${receivers.url}/generic`, format: 'generic' }),
+          webhookChannel({ name: 'slack', url: `${receivers.url}/slack`, format: 'slack' }),
+          webhookChannel({ name: 'teams', url: `${receivers.url}/teams`, format: 'teams' }),
+          emailChannel({ name: 'mail', smtp: { host: '127.0.0.1', port: receivers.smtpPort, tls: 'none', from: 'shopwire@plant.example', to: ['ops@plant.example', 'erp@plant.example'] } }),
         ],
       },
     },
