@@ -10,8 +10,8 @@ import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { sharedRate } from '../../src/lib/http/shared-rate.ts';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
-import type { Store } from '../../src/store/store.ts';
 import { dropSchema, freshSchemaName } from './pg-schema.ts';
+import { hammer, type Taken } from './rate-hammer.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 /** Tokens a loaded machine may count beyond the bound (a take that ends just after the window closes). */
@@ -27,31 +27,6 @@ async function withSchema(fn: (schema: string) => Promise<void>): Promise<void> 
   } finally {
     await dropSchema(url!, schema);
   }
-}
-
-type Taken = { taken: number; start: number; end: number };
-
-/** `takers` callers of one store take from `key` until `ms` has passed. */
-async function hammer(store: Store, key: string, perSecond: number, capacity: number, takers: number, ms: number): Promise<Taken> {
-  const gate = sharedRate(() => store.sharedRates!.take(key, perSecond, capacity));
-  const start = Date.now();
-  const stop = start + ms;
-  const signal = AbortSignal.timeout(ms);
-  let taken = 0;
-  await Promise.all(
-    Array.from({ length: takers }, async () => {
-      while (Date.now() < stop) {
-        try {
-          await gate.take(signal);
-        } catch {
-          return;
-        }
-        if (Date.now() > stop) return;
-        taken++;
-      }
-    }),
-  );
-  return { taken, start, end: Date.now() };
 }
 
 /** The most one bucket can give over the time these takers took: capacity plus rate × window. */
