@@ -1,7 +1,14 @@
-/** Shared pieces of the engine tests: a fresh SQLite store on a movable clock, a small plan. */
+/**
+ * Shared pieces of the engine tests: a fresh SQLite store on a movable clock, a small plan, and a
+ * slow recording Cetec with the workers of the lease tests.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UNESTABLISHED } from '../../src/engine/cetec-tenant.ts';
+import { createPayloadPlanHandler } from '../../src/engine/order-export.ts';
+import type { CetecPort } from '../../src/engine/ports.ts';
+import { createWorker, type Worker } from '../../src/engine/worker.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { CetecBomNode, CetecImportOrder } from '../../src/systems/cetec/schemas.ts';
@@ -79,4 +86,43 @@ export function orderPlan(orderNumber: string, prcpart = `PRT ORDER-${orderNumbe
     ],
     warnings: [],
   };
+}
+
+/**
+ * A Cetec whose BOM definition takes `bomMs` (or, per worker, what `bomMs(worker)` says); records
+ * what it was sent, and by whom: `boms` as `worker:prcpart`, `imports` as `worker:external_key`,
+ * and both in the order they happened in `calls` (`worker:bom:prcpart`, `worker:import:external_key`).
+ */
+export function slowCetec(bomMs: number | ((worker: string) => number)) {
+  const boms: string[] = [];
+  const imports: string[] = [];
+  const calls: string[] = [];
+  const port = (worker: string): CetecPort => ({
+    async defineBom(node) {
+      await new Promise((r) => setTimeout(r, typeof bomMs === 'number' ? bomMs : bomMs(worker)));
+      boms.push(`${worker}:${node.prcpart}`);
+      calls.push(`${worker}:bom:${node.prcpart}`);
+    },
+    async importOrders(list) {
+      for (const o of list) {
+        imports.push(`${worker}:${o.external_key}`);
+        calls.push(`${worker}:import:${o.external_key}`);
+      }
+      return { quotes: list.map((_, i) => 1000 + i), orders: list.map((_, i) => 5000 + i), success: 1 };
+    },
+  });
+  return { boms, imports, calls, port };
+}
+
+/** A worker `id` on `store` running order exports (each order's `orderPlan`) against `port(id)`. */
+export function leaseWorker(store: Store, id: string, leaseMs: number, port: (worker: string) => CetecPort): Worker {
+  return createWorker({
+    store,
+    workerId: id,
+    leaseMs,
+    idleMs: 50,
+    handlers: {
+      'order-export': createPayloadPlanHandler({ cetec: () => port(id), translate: (_p, job) => orderPlan(job.key), tenant: async () => UNESTABLISHED }),
+    },
+  });
 }

@@ -11,41 +11,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
-import { UNESTABLISHED } from '../../src/engine/cetec-tenant.ts';
-import { createPayloadPlanHandler } from '../../src/engine/order-export.ts';
-import type { CetecPort } from '../../src/engine/ports.ts';
-import { createWorker, type Worker } from '../../src/engine/worker.ts';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
-import type { Store } from '../../src/store/store.ts';
 import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
 import { until } from '../wait.ts';
-import { orderPlan } from './helpers.ts';
+import { leaseWorker, slowCetec } from './helpers.ts';
 
 const pgUrl = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 const LEASE_MS = 2_000;
 const POOL = 5;
-
-function workerOn(store: Store, id: string, calls: string[], bomMs: number): Worker {
-  const cetec: CetecPort = {
-    async defineBom(node) {
-      await new Promise((r) => setTimeout(r, bomMs));
-      calls.push(`${id}:bom:${node.prcpart}`);
-    },
-    async importOrders(list) {
-      for (const o of list) calls.push(`${id}:import:${o.external_key}`);
-      return { quotes: list.map((_, i) => 1000 + i), orders: list.map((_, i) => 5000 + i), success: 1 };
-    },
-  };
-  return createWorker({
-    store,
-    workerId: id,
-    leaseMs: LEASE_MS,
-    idleMs: 50,
-    handlers: {
-      'order-export': createPayloadPlanHandler({ cetec: () => cetec, translate: (_p, job) => orderPlan(job.key), tenant: async () => UNESTABLISHED }),
-    },
-  });
-}
 
 describe('job lease renewal with the pool busy (PostgreSQL)', { skip: pgUrl === undefined ? 'SHOPWIRE_TEST_PG_URL is not set' : false }, () => {
   it('a running job keeps its lease while every pooled connection is held, and is not taken over', async () => {
@@ -61,9 +34,10 @@ describe('job lease renewal with the pool busy (PostgreSQL)', { skip: pgUrl === 
       await storeA.migrate();
       await storeB.migrate();
       await storeA.getProfile('busy');
-      const calls: string[] = [];
+      // A's BOM definition outlasts five leases; B's is quick.
+      const cetec = slowCetec((worker) => (worker === 'A' ? 5 * LEASE_MS : 10));
       const { job } = await storeA.enqueueJob({ flow: 'order-export', profile: 'prod', key: '710', trigger: { kind: 'cli' } });
-      const a = workerOn(storeA, 'A', calls, 5 * LEASE_MS);
+      const a = leaseWorker(storeA, 'A', LEASE_MS, cetec.port);
       a.start();
       await until('A to claim the job', async () => (await storeB.getJob(job.id))?.leaseOwner === 'A', 30_000, 25);
 
@@ -84,7 +58,7 @@ describe('job lease renewal with the pool busy (PostgreSQL)', { skip: pgUrl === 
         return rows[0].n >= POOL;
       }, 30_000, 25);
       const sixth = storeA.getJob(job.id).then(() => void ended.push('sixth'));
-      const b = workerOn(storeB, 'B', calls, 10);
+      const b = leaseWorker(storeB, 'B', LEASE_MS, cetec.port);
       b.start();
       let renewedMeanwhile = 0;
       let leaseSeen = (await storeB.getJob(job.id))!.leaseUntil!;
@@ -117,7 +91,7 @@ describe('job lease renewal with the pool busy (PostgreSQL)', { skip: pgUrl === 
       assert.ok(renewedMeanwhile >= 2, `the lease was renewed ${renewedMeanwhile} times while the pool was full`);
       assert.equal(done.executions, 1, 'claimed once');
       assert.equal(done.attempts, 0, 'no lost run');
-      assert.deepEqual(calls, ['A:bom:PRT ORDER-710', 'A:import:prod-710'], 'the BOM and the sales order sent once, by A');
+      assert.deepEqual(cetec.calls, ['A:bom:PRT ORDER-710', 'A:import:prod-710'], 'the BOM and the sales order sent once, by A');
       console.log(`lease renewed ${renewedMeanwhile} times during ${3.5 * LEASE_MS} ms with all ${POOL} pooled connections held`);
     } finally {
       await locker.end().catch(() => undefined);

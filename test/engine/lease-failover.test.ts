@@ -12,14 +12,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { UNESTABLISHED } from '../../src/engine/cetec-tenant.ts';
-import { createPayloadPlanHandler } from '../../src/engine/order-export.ts';
-import type { CetecPort } from '../../src/engine/ports.ts';
-import { createWorker, type Worker } from '../../src/engine/worker.ts';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import type { Store } from '../../src/store/store.ts';
-import { orderPlan } from './helpers.ts';
+import { leaseWorker, slowCetec } from './helpers.ts';
 import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
 import { until } from '../wait.ts';
 
@@ -52,35 +48,6 @@ const databases: { name: string; skip: string | false; make: () => Db }[] = [
   },
 ];
 
-/** A Cetec whose BOM definition takes `bomMs`; counts what it was sent, and by whom. */
-function slowCetec(bomMs: number) {
-  const boms: string[] = [];
-  const imports: string[] = [];
-  const port = (worker: string): CetecPort => ({
-    async defineBom(node) {
-      await new Promise((r) => setTimeout(r, bomMs));
-      boms.push(`${worker}:${node.prcpart}`);
-    },
-    async importOrders(list) {
-      for (const o of list) imports.push(`${worker}:${o.external_key}`);
-      return { quotes: list.map((_, i) => 1000 + i), orders: list.map((_, i) => 5000 + i), success: 1 };
-    },
-  });
-  return { boms, imports, port };
-}
-
-function workerOn(store: Store, id: string, cetec: (worker: string) => CetecPort): Worker {
-  return createWorker({
-    store,
-    workerId: id,
-    leaseMs: LEASE_MS,
-    idleMs: 50,
-    handlers: {
-      'order-export': createPayloadPlanHandler({ cetec: () => cetec(id), translate: (_p, job) => orderPlan(job.key), tenant: async () => UNESTABLISHED }),
-    },
-  });
-}
-
 for (const database of databases) {
   describe(`job leases across two workers: ${database.name}`, { skip: database.skip }, () => {
     const withTwo = async (fn: (a: Store, b: Store) => Promise<void>) => {
@@ -101,11 +68,11 @@ for (const database of databases) {
       withTwo(async (storeA, storeB) => {
         const cetec = slowCetec(3.5 * LEASE_MS);
         const { job } = await storeA.enqueueJob({ flow: 'order-export', profile: 'prod', key: '700', trigger: { kind: 'cli' } });
-        const a = workerOn(storeA, 'A', cetec.port);
+        const a = leaseWorker(storeA, 'A', LEASE_MS, cetec.port);
         a.start();
         await until('A to claim the job', async () => (await storeA.getJob(job.id))?.leaseOwner === 'A', 30_000, 25);
         // B starts claiming while A's slow call runs, and keeps claiming until the job ends.
-        const b = workerOn(storeB, 'B', cetec.port);
+        const b = leaseWorker(storeB, 'B', LEASE_MS, cetec.port);
         b.start();
         try {
           await until('the job to finish', async () => (await storeB.getJob(job.id))?.state === 'done', 60_000, 25);
@@ -127,7 +94,7 @@ for (const database of databases) {
         const claimed = await storeA.claimJob('A', LEASE_MS, Date.now());
         const diedAt = Date.now();
         assert.equal(claimed?.id, job.id);
-        const b = workerOn(storeB, 'B', cetec.port);
+        const b = leaseWorker(storeB, 'B', LEASE_MS, cetec.port);
         let takenAt = 0;
         b.start();
         try {
