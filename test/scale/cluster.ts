@@ -25,6 +25,7 @@ import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import type { JobRecord, Store } from '../../src/store/store.ts';
 import { toOrderPlan } from '../../src/translate/order-to-cetec/plan.ts';
 import type { Plan } from '../../src/translate/plan.ts';
+import type { HubProcess } from '../e2e/harness.ts';
 import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
 
 // Stopping a hub process and waiting are the e2e harness's (a Hub is a HubProcess with more).
@@ -62,14 +63,9 @@ export type ClusterOptions = {
   logLevel?: string;
 };
 
-export type Hub = {
-  child: ChildProcess;
-  pid: number;
+export type Hub = HubProcess & {
   /** The prefix of this process's worker id (`host:pid:`), as jobs' `leaseOwner` starts. */
   ownerPrefix: string;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 };
 
 export type Cluster = {
