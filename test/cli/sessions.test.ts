@@ -15,6 +15,7 @@ import { startDaemon } from '../../src/cli/daemon.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/lib/log.ts';
 import { hashPassword } from '../../src/server/settings.ts';
+import { signIn } from '../e2e/harness.ts';
 
 const PASSWORD = 'restart-proof password';
 let cetec: CetecEmulator;
@@ -45,25 +46,10 @@ after(async () => {
 
 const start = () => startDaemon({ config: loadConfig({ file: configPath, env: { CETEC_TOKEN: 't-cetec', PAPERLESS_TOKEN: 't-pp' } }), logger: silentLogger(), idleMs: 50 });
 
-function cookieOf(res: Response, name: string): string {
-  const line = res.headers.getSetCookie().find((l) => l.startsWith(`${name}=`));
-  assert.ok(line, `no ${name} cookie`);
-  return line.split(';')[0]!;
-}
-
 test('a session survives a restart of the hub; signing out ends it', async () => {
   let daemon = await start();
   let url = daemon.url;
-  const form = await fetch(`${url}/login`);
-  const nonceCookie = cookieOf(form, 'shopwire_login');
-  const signIn = await fetch(`${url}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: nonceCookie, origin: url },
-    body: new URLSearchParams({ _login: decodeURIComponent(nonceCookie.split('=')[1]!), username: 'ops', password: PASSWORD }).toString(),
-  });
-  assert.equal(signIn.status, 303);
-  const session = cookieOf(signIn, 'shopwire_session');
+  const session = await signIn(url, PASSWORD);
   assert.equal((await fetch(`${url}/api/v1/jobs`, { headers: { cookie: session } })).status, 200);
   await daemon.stop();
 

@@ -257,6 +257,30 @@ export async function stopHub(hub: HubProcess, ms = 15_000): Promise<{ code: num
   return result;
 }
 
+/** The `name=value` of the cookie `res` sets under `name`. */
+function cookieOf(res: Response, name: string): string {
+  const line = res.headers.getSetCookie().find((l) => l.startsWith(`${name}=`));
+  assert.ok(line, `no ${name} cookie`);
+  return line.split(';')[0]!;
+}
+
+/**
+ * Signs in to the dashboard at `url` as a browser does (GET /login for the form's nonce cookie,
+ * then POST the form with it); the answer must be 303. Returns the session cookie (`name=value`).
+ */
+export async function signIn(url: string, password: string, user = 'ops'): Promise<string> {
+  const form = await fetch(`${url}/login`);
+  const nonce = cookieOf(form, 'shopwire_login');
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: nonce, origin: url },
+    body: new URLSearchParams({ _login: decodeURIComponent(nonce.split('=')[1]!), username: user, password }).toString(),
+  });
+  assert.equal(res.status, 303);
+  return cookieOf(res, 'shopwire_session');
+}
+
 /**
  * The orders the emulator seeds besides the test's own (its real variants: one on hold, one
  * cancelled), which the hub must skip, never export; empty when the test turned them off.

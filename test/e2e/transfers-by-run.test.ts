@@ -19,7 +19,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/lib/log.ts';
 import { hashPassword } from '../../src/server/settings.ts';
 import type { TransferView } from '../../src/server/ports.ts';
-import { configFor, startE2E, until, type E2E } from './harness.ts';
+import { configFor, signIn, startE2E, until, type E2E } from './harness.ts';
 
 /** A Paperless token with characters URL, HTML and JSON encodings all change. */
 const PAPERLESS_TOKEN = 'pp-canary-7f3a&<"grouped">';
@@ -66,7 +66,7 @@ before(async () => {
     idleMs: 50,
   });
   e2e.paperless.requestExport(ORDER);
-  session = await signIn(daemon.url);
+  session = await signIn(daemon.url, PASSWORD);
 });
 
 after(async () => {
@@ -81,19 +81,6 @@ const api = async <T>(pathname: string, init: RequestInit = {}): Promise<T> => {
   for (const secret of FORBIDDEN) assert.ok(!text.includes(secret), `${pathname} shows the Paperless token`);
   return JSON.parse(text) as T;
 };
-
-async function signIn(url: string): Promise<string> {
-  const form = await fetch(`${url}/login`);
-  const nonce = form.headers.getSetCookie().find((l) => l.startsWith('shopwire_login='))!.split(';')[0]!;
-  const res = await fetch(`${url}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: nonce, origin: url },
-    body: new URLSearchParams({ _login: decodeURIComponent(nonce.split('=')[1]!), username: 'ops', password: PASSWORD }).toString(),
-  });
-  assert.equal(res.status, 303);
-  return res.headers.getSetCookie().find((l) => l.startsWith('shopwire_session='))!.split(';')[0]!;
-}
 
 async function jobPage(id: string): Promise<string> {
   const res = await fetch(`${daemon.url}/jobs/${id}`, { headers: { cookie: session } });
