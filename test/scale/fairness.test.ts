@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { JobRecord, Store } from '../../src/store/store.ts';
 import { until } from '../wait.ts';
-import { generatedOrders, jobCounts, killHub, sleep, startCluster, stopHub, type Hub } from './cluster.ts';
+import { generatedOrders, jobCounts, killHub, startCluster, stopHub, type Hub } from './cluster.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 const BACKLOG = 10_000;
