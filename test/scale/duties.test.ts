@@ -7,42 +7,26 @@
  * holder stops, the other takes over every one of those duties.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { stringify } from 'yaml';
 import { startCetecEmulator } from '../../emulators/cetec/server.ts';
 import { startPaperlessEmulator } from '../../emulators/paperless/server.ts';
-import { startDaemon, type Daemon } from '../../src/cli/daemon.ts';
-import { loadConfig } from '../../src/config/load.ts';
+import type { Daemon } from '../../src/cli/daemon.ts';
 import { TURNED_OFF_REASON } from '../../src/engine/discovery.ts';
-import { silentLogger } from '../../src/lib/log.ts';
 import { until } from '../wait.ts';
+import { outboundCalls, startDaemons, type Daemons } from './daemons.ts';
 
-/** Paperless Parts calls this daemon made, by endpoint (its own metrics). */
-async function paperlessCalls(daemon: Daemon): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const m of (await daemon.hub.metrics.render()).matchAll(/^shopwire_outbound_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm)) {
-    const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-    if (labels.system !== 'paperless') continue;
-    out[labels.endpoint!] = (out[labels.endpoint!] ?? 0) + Number(m[2]);
-  }
-  return out;
-}
+const paperlessCalls = (daemon: Daemon) => outboundCalls(daemon, 'paperless');
 
 test('heartbeats, event polls with the integration\'s on/off, and new-order polls run on the discovery duty\'s holder only', async () => {
   const cetec = await startCetecEmulator({ tokens: ['cetec-token'] });
   // An empty account, without the seeded real variants: their orders would be exported by either
   // daemon's worker (jobs run anywhere), and this test counts the calls only duties make.
   const paperless = await startPaperlessEmulator({ token: 'paperless-token', orders: [], variants: false });
-  const dir = mkdtempSync(path.join(tmpdir(), 'shopwire-duties-'));
-  const daemons: Daemon[] = [];
+  let running: Daemons | null = null;
   try {
-    const file = path.join(dir, 'shopwire.yaml');
-    writeFileSync(
-      file,
-      stringify({
+    running = await startDaemons(
+      2,
+      {
         profiles: {
           shop: {
             paperless: { baseUrl: paperless.url, tokenEnv: 'PAPERLESS_TOKEN', integrationUuid: paperless.integrationUuid, ratePerMinute: 100_000 },
@@ -54,10 +38,10 @@ test('heartbeats, event polls with the integration\'s on/off, and new-order poll
         store: { sqlite: './store.db' },
         server: { host: '127.0.0.1', port: 0 },
         worker: { dutyLeaseSeconds: 3 },
-      }),
+      },
+      { PAPERLESS_TOKEN: 'paperless-token', CETEC_TOKEN: 'cetec-token' },
     );
-    const env = { ...process.env, PAPERLESS_TOKEN: 'paperless-token', CETEC_TOKEN: 'cetec-token', SHOPWIRE_SECRETS_FILE: '' };
-    for (let i = 0; i < 2; i++) daemons.push(await startDaemon({ config: loadConfig({ file, env }), logger: silentLogger(), port: 0 }));
+    const { daemons } = running;
 
     await until('3 heartbeats', () => paperless.state.heartbeats.length >= 3);
     paperless.setIntegrationActive(false);
@@ -88,8 +72,7 @@ test('heartbeats, event polls with the integration\'s on/off, and new-order poll
     await until('a heartbeat from the other daemon', async () => ((await paperlessCalls(daemons[other]!))['managed_integrations.heartbeat'] ?? 0) > 0, 20_000);
     assert.ok(paperless.state.heartbeats.length > beats);
   } finally {
-    for (const d of daemons) await d.stop().catch(() => undefined);
+    await running?.close();
     await Promise.all([cetec.close(), paperless.close()]);
-    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -7,43 +7,31 @@
  * duty and the probing over. With every daemon probing, each would send its own.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import { stringify } from 'yaml';
 import { startCetecEmulator } from '../../emulators/cetec/server.ts';
 import { startPaperlessEmulator } from '../../emulators/paperless/server.ts';
-import { startDaemon, type Daemon } from '../../src/cli/daemon.ts';
-import { loadConfig } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/lib/log.ts';
+import type { Daemon } from '../../src/cli/daemon.ts';
 import { dropSchema, freshSchemaName } from '../store/pg-schema.ts';
+import { outboundCalls, startDaemons, type Daemons } from './daemons.ts';
 import { until } from '../wait.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 
 /** Cetec probes (`GET /api/part/SHOPWIRE HEALTH PROBE`) this daemon sent (its own metrics). */
-async function probesSent(daemon: Daemon): Promise<number> {
-  let n = 0;
-  for (const m of (await daemon.hub.metrics.render()).matchAll(/^shopwire_outbound_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm)) {
-    if (m[1]!.includes('system="cetec"') && m[1]!.includes('endpoint="part.get"')) n += Number(m[2]);
-  }
-  return n;
-}
+const probesSent = async (daemon: Daemon): Promise<number> => (await outboundCalls(daemon, 'cetec'))['part.get'] ?? 0;
 
 describe('probing a paused profile with several processes (PostgreSQL)', { skip: url === undefined ? 'SHOPWIRE_TEST_PG_URL is not set' : false }, () => {
   it('only the discovery duty\'s holder probes; the other takes over when it stops', async () => {
     const schema = freshSchemaName();
     const cetec = await startCetecEmulator({ tokens: ['cetec-token'] });
     const paperless = await startPaperlessEmulator({ token: 'paperless-token', orders: [] });
-    const dir = mkdtempSync(path.join(tmpdir(), 'shopwire-probe-'));
-    const daemons: Daemon[] = [];
+    let running: Daemons | null = null;
     const probesAtCetec = () => cetec.journal().filter((e) => e.path.includes('HEALTH')).length;
     try {
-      const file = path.join(dir, 'shopwire.yaml');
-      writeFileSync(
-        file,
-        stringify({
+      // The Cetec token is wrong: every probe is refused and the profile stays paused.
+      running = await startDaemons(
+        2,
+        {
           profiles: {
             shop: {
               paperless: { baseUrl: paperless.url, tokenEnv: 'PAPERLESS_TOKEN', ratePerMinute: 100_000 },
@@ -55,11 +43,10 @@ describe('probing a paused profile with several processes (PostgreSQL)', { skip:
           store: { postgres: { urlEnv: 'SHOPWIRE_PG_URL', schema } },
           server: { host: '127.0.0.1', port: 0 },
           worker: { dutyLeaseSeconds: 3 },
-        }),
+        },
+        { SHOPWIRE_PG_URL: url!, PAPERLESS_TOKEN: 'paperless-token', CETEC_TOKEN: 'wrong-token' },
       );
-      // The Cetec token is wrong: every probe is refused and the profile stays paused.
-      const env = { ...process.env, SHOPWIRE_PG_URL: url!, PAPERLESS_TOKEN: 'paperless-token', CETEC_TOKEN: 'wrong-token', SHOPWIRE_SECRETS_FILE: '' };
-      for (let i = 0; i < 2; i++) daemons.push(await startDaemon({ config: loadConfig({ file, env }), logger: silentLogger(), port: 0 }));
+      const { daemons } = running;
       const store = daemons[0]!.hub.store;
       const holderId = await until('a daemon to hold the discovery duty', async () => (await store.listDuties()).find((d) => d.duty === 'discovery:shop')?.owner, 60_000);
       const holder = daemons.findIndex((d) => d.hub.workerId === holderId);
@@ -82,9 +69,8 @@ describe('probing a paused profile with several processes (PostgreSQL)', { skip:
       // one shows at the emulator too.
       await until('that probe at the Cetec emulator', () => probesAtCetec() > atStop, 30_000);
     } finally {
-      for (const d of daemons) await d.stop().catch(() => undefined);
+      await running?.close();
       await Promise.all([cetec.close(), paperless.close()]);
-      rmSync(dir, { recursive: true, force: true });
       await dropSchema(url!, schema);
     }
   });
