@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import pg from 'pg';
 import { sharedRate } from '../../src/lib/http/shared-rate.ts';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import { dropSchema, freshSchemaName } from './pg-schema.ts';
@@ -104,6 +105,29 @@ describe('rate limits shared through PostgreSQL', { skip: url === undefined ? 'S
         // Rate 0.5/s: the fourth is about 2 s away (less the little time the first three took).
         assert.ok(waits[3]! > 1_000 && waits[3]! <= 2_000, `the fourth waits ~2 s: ${waits[3]}`);
       } finally {
+        await store.close();
+      }
+    }));
+
+  it('a bucket last taken an hour "ahead" (the database clock stepped back) refills from now on, not an hour later', () =>
+    withSchema(async (schema) => {
+      const store = openPostgresStore({ url: url!, schema });
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const [key, rate, capacity] = ['cetec:https://stepped.example', 2, 1];
+        assert.equal(await store.sharedRates!.take(key, rate, capacity), 0, 'a fresh bucket gives its first token');
+        // As if the clock had been an hour ahead at that take, and then stepped back.
+        await client.query(`UPDATE ${schema}.rate_buckets SET tokens = 0, updated_at = updated_at + 3600000 WHERE key = $1`, [key]);
+        const wait = await store.sharedRates!.take(key, rate, capacity);
+        assert.ok(wait > 0 && wait <= 1000 / rate, `no token yet, and the wait is at most one token's time (500 ms), not the step: ${wait}`);
+        // Through the gate the hub's clients use: the next token within seconds, where the step would hold it an hour.
+        const gate = sharedRate(() => store.sharedRates!.take(key, rate, capacity));
+        await gate.take(AbortSignal.timeout(30_000));
+        const { rows } = await client.query(`SELECT updated_at - extract(epoch FROM clock_timestamp()) * 1000 AS ahead FROM ${schema}.rate_buckets WHERE key = $1`, [key]);
+        assert.ok(Number(rows[0].ahead) <= 1_000, `the bucket now counts from the database's clock: ${rows[0].ahead} ms ahead`);
+      } finally {
+        await client.end();
         await store.close();
       }
     }));
