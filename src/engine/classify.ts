@@ -46,14 +46,15 @@ export function decide(error: unknown): FailureDecision {
 
 /**
  * Failures that say nothing about the job because the call was never tried: the client's circuit
- * breaker is open, its queue is full, or the system asked us to slow down. They must not use up
+ * breaker is open, its queue is full, the store holding a limit shared with other processes did
+ * not answer, or the system asked us to slow down. They must not use up
  * the job's attempts (a short outage would otherwise send every job to needs-attention while the
  * breaker is open). Returns how long to wait before trying again, or null for other failures.
  * Looks through the `cause` chain, since clients wrap the HTTP layer's errors. An import whose
  * earlier send may still be taking effect (run-plan.ts) waits the same way: nothing was tried.
  */
 export const IMPORT_IN_FLIGHT_CODE = 'engine.import_may_be_in_flight';
-const NOT_TRIED = new Set(['http.circuit_open', 'http.queue_full', 'http.rate_limited', IMPORT_IN_FLIGHT_CODE]);
+const NOT_TRIED = new Set(['http.circuit_open', 'http.queue_full', 'http.rate_limited', 'http.shared_limit_unanswered', IMPORT_IN_FLIGHT_CODE]);
 
 export function waitWithoutAttempt(error: unknown, fallbackMs = 1_000): number | null {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {

@@ -21,6 +21,13 @@ const BY_CODE: { test: (code: string) => boolean; advice: Advice }[] = [
     advice: { headline: 'The other system asked shopwire to slow down (HTTP 429).', action: 'Nothing to do: shopwire waits and retries. Lower the rate limit in the profile if this repeats.' },
   },
   {
+    test: (c) => c === 'http.shared_limit_unanswered',
+    advice: {
+      headline: 'The call was not sent: the database holding the limits shared by the hub processes did not answer in time.',
+      action: 'Nothing to do if the database is only slow: shopwire tries again. If it repeats, check the PostgreSQL server (status --check).',
+    },
+  },
+  {
     test: (c) => c === 'http.circuit_open' || c === 'http.queue_full',
     advice: { headline: 'Calls to this system are paused after repeated failures.', action: 'Wait for the system to recover; shopwire probes it and resumes. Retry once it answers again.' },
   },

@@ -117,6 +117,55 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * A limit shared through the store (a slot, a rate token) whose store did not answer in time: the
+ * call was never sent. The policy turns it into `http.shared_limit_unanswered` (unavailable, not
+ * tried), so the job waits and tries again instead of holding its lane until the store answers.
+ */
+export class SharedLimitUnansweredError extends Error {
+  constructor(what: string, ms: number) {
+    super(`the store did not answer within ${ms < 1_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`} when asked for ${what}`);
+    this.name = 'SharedLimitUnansweredError';
+  }
+}
+
+/** How long a shared limit waits for one answer of its store (one try, not the whole wait). */
+export const SHARED_LIMIT_ANSWER_MS = 30_000;
+
+/**
+ * `asked`, unless the store takes longer than `ms` to answer it or `signal` aborts first. What it
+ * answers late goes to `late` (a slot taken after the caller gave up is released there).
+ */
+export function storeAnswer<T>(asked: Promise<T>, what: string, ms: number, signal?: AbortSignal, late?: (value: T) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const onAbort = (): void => {
+      if (finish()) reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      if (finish()) reject(new SharedLimitUnansweredError(what, ms));
+    }, ms);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    asked.then(
+      (value) => {
+        if (finish()) resolve(value);
+        else late?.(value);
+      },
+      (error: unknown) => {
+        if (finish()) reject(error);
+      },
+    );
+  });
+}
+
 /** A token bucket: `take` resolves when a call may start; callers are served in order. */
 function tokenBucket(ratePerSecond: number): RateGate {
   const capacity = bucketCapacity(ratePerSecond);
@@ -211,6 +260,7 @@ export function createHttpPolicy(options: HttpPolicyOptions): HttpPolicy {
         throw refused;
       }
       if (error instanceof BulkheadRejectedError) throw unavailable(`${call.system} ${call.endpoint}: too many calls waiting`, 'http.queue_full', error);
+      if (error instanceof SharedLimitUnansweredError) throw unavailable(`${call.system} ${call.endpoint}: not sent: ${error.message}`, 'http.shared_limit_unanswered', error);
       throw error;
     }
   }
