@@ -5,10 +5,11 @@
  * hold: the URL's settings and the store's schema. Skipped without PostgreSQL.
  */
 import assert from 'node:assert/strict';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
-import { freshSchemaName } from './pg-schema.ts';
+import { dropSchema, freshSchemaName } from './pg-schema.ts';
 
 const url = process.env.SHOPWIRE_TEST_PG_URL || undefined;
 
@@ -31,5 +32,42 @@ test('a URL with options keeps them and the store schema', { skip: url === undef
     await store.close();
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await client.end();
+  }
+});
+
+test('a store whose server was down at its first call works once the server is up, without a restart', { skip: url === undefined ? 'SHOPWIRE_TEST_PG_URL is not set' : false }, async () => {
+  const schema = freshSchemaName();
+  const target = new URL(url!);
+  // The server is reached through a loopback port that nothing listens on at first.
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const viaPort = new URL(url!);
+  viaPort.hostname = '127.0.0.1';
+  viaPort.port = String(port);
+  const store = openPostgresStore({ url: viaPort.toString(), schema });
+  const sockets = new Set<Socket>();
+  const proxy = createServer((inbound) => {
+    const outbound = connect(Number(target.port || 5432), target.hostname);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('error', () => undefined).on('close', () => sockets.delete(s));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  try {
+    await assert.rejects(store.migrate(), 'the server is not there yet');
+    await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+    await store.migrate();
+    const { job } = await store.enqueueJob({ flow: 'order-export', profile: 'p', key: '1', trigger: { kind: 'cli' } });
+    assert.equal((await store.getJob(job.id))?.key, '1', 'the store works without being opened again');
+  } finally {
+    await store.close();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    await dropSchema(url!, schema);
   }
 });

@@ -68,9 +68,16 @@ export function openPostgresDb(options: PostgresStoreOptions): SqlDb {
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
   });
+  // Once per pool; a failure (the server down at the first call) is not kept: the next call tries again.
   let ready: Promise<void> | null = null;
   const ensureSchema = () =>
-    (ready ??= pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).then(() => undefined));
+    (ready ??= pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).then(
+      () => undefined,
+      (error: unknown) => {
+        ready = null;
+        throw error;
+      },
+    ));
 
   const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     await ensureSchema();
