@@ -53,9 +53,34 @@ async function hammer(callers: number, ms: number, call: () => Promise<unknown>)
   return Math.round(performance.now() - start);
 }
 
+/** Prints the test's phase, the advisory locks (the shared slots) and every busy session of the server. */
+async function describeHang(url: string, phase: string): Promise<void> {
+  console.log(`still running after 90 s, while ${phase}`);
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, query_timeout: 5_000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT pid, application_name, state, wait_event_type, wait_event, now() - query_start AS running, left(query, 160) AS query
+         FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'`,
+    );
+    const locks = await client.query(`SELECT l.pid, l.classid, l.objid, l.objsubid, l.granted, a.application_name, a.state, a.backend_start FROM pg_locks l LEFT JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory'`);
+    console.log(`advisory locks (the Cetec slots): ${JSON.stringify(locks.rows)}`);
+    console.log(rows.length === 0 ? 'no busy session on the server' : rows.map((r) => JSON.stringify(r)).join('\n'));
+  } catch (error) {
+    console.log(`the server could not be asked: ${String(error)}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 describe('the hub\'s rate limits across processes on one PostgreSQL', { skip: url === undefined ? 'SHOPWIRE_TEST_PG_URL is not set: PostgreSQL run skipped (run scripts/system-deps.sh, then npm test)' : false }, () => {
   it('two hubs together stay within the Cetec tenant\'s ratePerSecond and the Paperless token\'s ratePerMinute', async () => {
     const schema = freshSchemaName();
+    // Should this test hang again (it did in CI: slots taken twice and never freed, so both hubs
+    // waited for ever; test/store/shared-slots.test.ts), say where it is and who holds what.
+    let phase = 'starting';
+    const watchdog = setTimeout(() => void describeHang(url!, phase), 90_000);
+    watchdog.unref();
     const cetec = await startCetecEmulator({ tokens: ['cetec-token'] });
     const paperless = await startPaperlessEmulator({ token: 'paperless-token', orders: [] });
     const proxy = await countingProxy(paperless.url);
@@ -72,8 +97,10 @@ describe('the hub\'s rate limits across processes on one PostgreSQL', { skip: ur
         store: { postgres: { urlEnv: 'SHOPWIRE_PG_URL', schema } },
       });
       const env = { SHOPWIRE_PG_URL: url!, CETEC_TOKEN: 'cetec-token', PAPERLESS_TOKEN: 'paperless-token', SHOPWIRE_SECRETS_FILE: '' };
+      phase = 'opening the hubs';
       for (let i = 0; i < 2; i++) hubs.push(await openHub({ config: parseConfig(text, '/tmp/shopwire-shared-rates.yaml', env), logger: silentLogger() }));
 
+      phase = 'calling Cetec';
       const before = cetec.load().calls;
       const cetecMs = Math.max(...(await Promise.all(hubs.map((hub) => hammer(4, 2_000, () => hub.cetec('shop').getPart('SHOPWIRE RATE PROBE'))))));
       const cetecCalls = cetec.load().calls - before;
@@ -82,6 +109,7 @@ describe('the hub\'s rate limits across processes on one PostgreSQL', { skip: ur
       assert.ok(cetecCalls <= cetecBound, `the tenant saw ${cetecCalls} calls, more than one bucket allows (${cetecBound.toFixed(1)})`);
       assert.ok(cetecCalls >= 5, `the tenant saw ${cetecCalls} calls: not even the first burst`);
 
+      phase = 'calling Paperless Parts';
       const paperlessMs = Math.max(...(await Promise.all(hubs.map((hub) => hammer(4, 2_000, () => hub.paperless('shop').newOrderNumbers(Number.MAX_SAFE_INTEGER - 1))))));
       const paperlessCalls = proxy.count();
       const paperlessBound = 5 + (5 * paperlessMs) / 1000 + SLACK;
@@ -90,6 +118,7 @@ describe('the hub\'s rate limits across processes on one PostgreSQL', { skip: ur
       assert.ok(paperlessCalls >= 5, `the account saw ${paperlessCalls} calls: not even the first burst`);
 
       // The bucket is kept under a hash of the token, never the token.
+      phase = 'reading the buckets';
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
@@ -100,9 +129,11 @@ describe('the hub\'s rate limits across processes on one PostgreSQL', { skip: ur
         await client.end();
       }
     } finally {
+      phase = 'closing';
       for (const hub of hubs) await hub.close();
       await Promise.all([proxy.close(), cetec.close(), paperless.close()]);
       await dropSchema(url!, schema);
+      clearTimeout(watchdog);
     }
   });
 });

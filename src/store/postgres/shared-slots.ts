@@ -46,9 +46,13 @@ export function openSharedSlots(url: string): SharedSlots & { close(): Promise<v
     if (mine.size >= slots) return null;
     let rows: Array<{ s: number }>;
     try {
-      // The first free slot; the LIMIT stops the scan at the first lock taken.
+      // The first free slot; the LIMIT stops the scan at the first lock taken. The CASE makes the
+      // server skip the slots this connection holds before it tries a lock: with `NOT mine AND
+      // pg_try_advisory_lock(…)` the planner may (and with the array as a parameter, does) try the
+      // lock first, taking a held slot a second time (session locks count), and the one release
+      // left it held for ever: no other process could take it again.
       ({ rows } = await c.query(
-        'SELECT s FROM generate_series(0, $2::int - 1) AS s WHERE NOT (s = ANY($3::int[])) AND pg_try_advisory_lock(hashtext($1), s) LIMIT 1',
+        'SELECT s FROM generate_series(0, $2::int - 1) AS s WHERE CASE WHEN s = ANY($3::int[]) THEN false ELSE pg_try_advisory_lock(hashtext($1), s) END LIMIT 1',
         [scope, slots, [...mine]],
       ));
     } catch (error) {
