@@ -48,7 +48,7 @@ export function openSharedSlots(url: string): SharedSlots & { close(): Promise<v
     try {
       // The first free slot; the LIMIT stops the scan at the first lock taken. The CASE makes the
       // server skip the slots this connection holds before it tries a lock: with `NOT mine AND
-      // pg_try_advisory_lock(…)` the planner may (and with the array as a parameter, does) try the
+      // pg_try_advisory_lock(…)` the planner orders by cost and, once 3+ slots are held, tries the
       // lock first, taking a held slot a second time (session locks count), and the one release
       // left it held for ever: no other process could take it again.
       ({ rows } = await c.query(

@@ -24,7 +24,8 @@ const sql = sqlFor(postgresDialect);
 export const CLOCK_STEP_MS = 5_000;
 
 /**
- * Rows: `taken` (boolean), `wait_ms` (null when taken or the bucket row is not yet visible) and
+ * Rows: `taken` (boolean), `wait_ms` (read when nothing was taken; null when the bucket row is not
+ * yet visible to the statement) and
  * `stepped` (the bucket's last take is ahead of the clock by more than CLOCK_STEP_MS).
  */
 export function takeRateToken(key: string, perSecond: number, capacity: number): Statement {
