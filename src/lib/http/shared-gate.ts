@@ -6,7 +6,7 @@
  * answer at most `answerMs` (then the call fails as not sent). The policy calls it inside
  * the process's own bulkhead, so a process waits with at most its own concurrency of callers.
  */
-import { SHARED_LIMIT_ANSWER_MS, storeAnswer } from './policy.ts';
+import { SHARED_LIMIT_ANSWER_MS, sleep, storeAnswer } from './policy.ts';
 import type { SharedGate } from './policy.ts';
 
 export type SlotTaker = () => Promise<(() => Promise<void>) | null>;
@@ -23,18 +23,7 @@ export function pollingGate(take: SlotTaker, options: { minPauseMs?: number; max
         // A store that stops answering must not hold the call for ever; a slot it gives too late is given back.
         const release = await storeAnswer(take(), 'a slot', answerMs, signal, (late) => void late?.());
         if (release !== null) return () => void release();
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(done, pause / 2 + random() * (pause / 2));
-          function done(): void {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          }
-          function onAbort(): void {
-            clearTimeout(timer);
-            reject(signal?.reason);
-          }
-          signal?.addEventListener('abort', onAbort, { once: true });
-        });
+        await sleep(pause / 2 + random() * (pause / 2), signal);
       }
     },
   };

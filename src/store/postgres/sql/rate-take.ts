@@ -21,7 +21,7 @@ import { postgresDialect } from '../dialect.ts';
 const sql = sqlFor(postgresDialect);
 
 /** How far ahead of the database's clock a bucket's last take may be before it is a clock step. */
-export const CLOCK_STEP_MS = 5_000;
+const CLOCK_STEP_MS = 5_000;
 
 /**
  * Rows: `taken` (boolean), `wait_ms` (read when nothing was taken; null when the bucket row is not
